@@ -1,0 +1,11 @@
+import { z } from "zod";
+
+/** What every lesson declares at the top of its index.mdx. */
+export const lessonFrontmatterSchema = z.object({
+  title: z.string().min(3),
+  summary: z.string().min(10),
+  order: z.number().int().nonnegative(),
+  objectives: z.array(z.string().min(3)).min(1),
+});
+
+export type LessonFrontmatter = z.infer<typeof lessonFrontmatterSchema>;

@@ -1,0 +1,121 @@
+// Shared by the project's Node scripts (start, test, db). Node built-ins only:
+// these run before `npm install` has happened on a fresh clone.
+import { spawnSync, spawn } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+/** Offline by default: no telemetry, no engine or CUDA downloads. */
+export const offlineEnv = {
+  NEXT_TELEMETRY_DISABLED: "1",
+  CHECKPOINT_DISABLE: "1",
+  PRISMA_HIDE_UPDATE_MESSAGE: "1",
+  ORT_DISABLE_TELEMETRY: "1",
+  ONNXRUNTIME_NODE_INSTALL: process.env.ONNXRUNTIME_NODE_INSTALL ?? "skip",
+  npm_config_update_notifier: "false",
+};
+Object.assign(process.env, offlineEnv);
+
+export function log(message) {
+  process.stdout.write(`\x1b[36m[inference-lab]\x1b[0m ${message}\n`);
+}
+
+/** Runs a command in the project root, inheriting stdio; exits on failure. */
+export function run(command, args, options = {}) {
+  const started = Date.now();
+  const result = spawnSync(command, args, {
+    cwd: root,
+    stdio: "inherit",
+    env: { ...process.env, ...(options.env ?? {}) },
+  });
+  if (result.status !== 0) {
+    const why = result.error ? result.error.message : `exit code ${result.status ?? result.signal}`;
+    if (options.allowFailure) return false;
+    console.error(`\n✖ ${command} ${args.join(" ")} failed (${why})`);
+    process.exit(result.status || 1);
+  }
+  if (options.timed) log(`${options.timed} took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  return true;
+}
+
+export function bin(name) {
+  return path.join(root, "node_modules", ".bin", name);
+}
+
+/** Hash of files and folders (recursively, skipping generated output) for "did anything change?" stamps. */
+export function hashPaths(paths) {
+  const hash = createHash("sha256");
+  const skip = new Set(["node_modules", ".next", "generated", "data", "test-results", ".git"]);
+  const visit = (absolute) => {
+    if (!existsSync(absolute)) return;
+    const stats = statSync(absolute);
+    if (stats.isDirectory()) {
+      for (const entry of readdirSync(absolute).sort()) {
+        if (!skip.has(entry)) visit(path.join(absolute, entry));
+      }
+    } else {
+      hash.update(path.relative(root, absolute));
+      hash.update(readFileSync(absolute));
+    }
+  };
+  for (const p of paths) visit(path.join(root, p));
+  return hash.digest("hex");
+}
+
+export function stampMatches(stampFile, value) {
+  const file = path.join(root, stampFile);
+  return existsSync(file) && readFileSync(file, "utf8") === value;
+}
+
+export function writeStamp(stampFile, value) {
+  const file = path.join(root, stampFile);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, value);
+}
+
+/** `npm install` only when package.json or the lockfile changed since the last install. */
+export function ensureInstalled() {
+  const wanted = hashPaths(["package.json", "package-lock.json", ".npmrc"]);
+  if (existsSync(path.join(root, "node_modules", ".package-lock.json")) && stampMatches("node_modules/.inference-lab-installed", wanted)) {
+    return;
+  }
+  log("installing npm packages (onnxruntime-node's CUDA download skipped; see README)");
+  // `npm ci` rejects lockfiles made on Linux (the registry omits other platforms' optional builds).
+  run("npm", ["install", "--no-audit", "--no-fund"], { timed: "npm install" });
+  writeStamp("node_modules/.inference-lab-installed", hashPaths(["package.json", "package-lock.json", ".npmrc"]));
+}
+
+/** Prisma clients are generated from the schema; regenerate only when it changed. */
+export function ensureGenerated() {
+  const wanted = hashPaths(["prisma", "prisma.config.ts", "scripts/db.mjs", "package-lock.json"]);
+  if (stampMatches("generated/.stamp", wanted)) return;
+  run(process.execPath, [path.join(root, "scripts", "db.mjs"), "generate"]);
+  writeStamp("generated/.stamp", wanted);
+}
+
+/** Sources that end up in the production build; a change in any of them means rebuild. */
+export const buildInputs = [
+  "app", "lib", "content", "public", "prisma", "scripts", "next.config.ts", "tsconfig.json", "package-lock.json",
+  "postcss.config.mjs",
+];
+
+export function ensureBuilt() {
+  const wanted = hashPaths(buildInputs);
+  if (existsSync(path.join(root, ".next", "BUILD_ID")) && stampMatches(".next/.inference-lab-built", wanted)) {
+    log("build is up to date");
+    return;
+  }
+  log("building the site");
+  run(bin("next"), ["build"], { timed: "next build" });
+  writeStamp(".next/.inference-lab-built", wanted);
+}
+
+export function spawnInherit(command, args, env = {}) {
+  const child = spawn(command, args, { cwd: root, stdio: "inherit", env: { ...process.env, ...env } });
+  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  return child;
+}

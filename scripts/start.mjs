@@ -1,0 +1,15 @@
+// `npm start`: fresh clone → installed, generated, migrated, built, serving.
+// Each step is skipped when its inputs have not changed, so a second start is fast.
+import { bin, ensureBuilt, ensureGenerated, ensureInstalled, log, run, root, spawnInherit } from "./lib.mjs";
+import path from "node:path";
+
+const started = Date.now();
+ensureInstalled();
+ensureGenerated();
+run(process.execPath, [path.join(root, "scripts", "db.mjs"), "migrate"]);
+ensureBuilt();
+
+const port = process.env.PORT ?? "3000";
+const host = process.env.HOST ?? "0.0.0.0";
+log(`ready to serve after ${((Date.now() - started) / 1000).toFixed(1)} s → http://localhost:${port}`);
+spawnInherit(bin("next"), ["start", "--port", port, "--hostname", host]);
