@@ -38,7 +38,7 @@ export class LessonCompileError extends Error {
 const slugPattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 export function lessonsRoot(): string {
-  return path.join(process.cwd(), "content", "lessons");
+  return path.join(/*turbopackIgnore: true*/ process.cwd(), "content", "lessons");
 }
 
 /** Every lesson folder under content/lessons that has an index.mdx. */

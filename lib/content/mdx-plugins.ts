@@ -30,9 +30,10 @@ export function countExperiments(counter: { count: number }) {
   return (tree: MdastRoot) => {
     counter.count = 0;
     visit(tree, (node) => {
-      if (node.type === "mdxJsxFlowElement" || node.type === "mdxJsxTextElement") {
-        const name = (node as { name?: string | null }).name;
-        if (name && /Experiment$/.test(name)) counter.count += 1;
+      // MDX JSX nodes are not part of mdast's own node types.
+      const element = node as unknown as { type: string; name?: string | null };
+      if (element.type === "mdxJsxFlowElement" || element.type === "mdxJsxTextElement") {
+        if (element.name && /Experiment$/.test(element.name)) counter.count += 1;
       }
     });
   };

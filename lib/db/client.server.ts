@@ -12,7 +12,7 @@ export type Database = PrismaClient;
 
 function sqliteFile(url: string): string {
   const file = url.slice("file:".length);
-  return file === ":memory:" ? file : path.resolve(process.cwd(), file);
+  return file === ":memory:" ? file : path.resolve(/*turbopackIgnore: true*/ process.cwd(), file);
 }
 
 function createClient(): Database {

@@ -1,0 +1,14 @@
+"use client";
+import type { ComponentType } from "react";
+import { Callout } from "@/lib/lesson-ui/callout";
+import { Figure } from "@/lib/lesson-ui/figure";
+
+/**
+ * The one list of components any lesson may use without importing them.
+ * Experiment components end in "Experiment" (lib/content counts them by that name).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- MDX passes arbitrary props through
+export const lessonComponents: Record<string, ComponentType<any>> = {
+  Callout,
+  Figure,
+};

@@ -1,0 +1,30 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import type { ReactNode } from "react";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Inference Lab", template: "%s · Inference Lab" },
+  description: "Learn by measuring when machine-learning inference belongs on a CPU and when on a GPU.",
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
+        <header className="site-header">
+          <nav aria-label="Main">
+            <Link className="brand" href="/">
+              Inference Lab
+            </Link>
+            <Link href="/#lessons">Lessons</Link>
+          </nav>
+        </header>
+        <main id="main">{children}</main>
+      </body>
+    </html>
+  );
+}

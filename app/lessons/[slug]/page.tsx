@@ -1,0 +1,63 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { compileLesson, lessonSlugs, listLessons } from "@/lib/content/lessons.server";
+import { LessonBody } from "./lesson-body";
+
+// Every lesson is compiled once, at build time; an unknown slug is a 404, never a compile.
+export const dynamicParams = false;
+
+export function generateStaticParams() {
+  return lessonSlugs().map((slug) => ({ slug }));
+}
+
+type Params = { params: Promise<{ slug: string }> };
+
+export async function generateMetadata({ params }: Params): Promise<Metadata> {
+  const lesson = await compileLesson((await params).slug);
+  return lesson ? { title: lesson.title, description: lesson.summary } : {};
+}
+
+export default async function LessonPage({ params }: Params) {
+  const { slug } = await params;
+  const lesson = await compileLesson(slug);
+  if (!lesson) notFound();
+  const lessons = await listLessons();
+  const index = lessons.findIndex((entry) => entry.slug === slug);
+  const previous = index > 0 ? lessons[index - 1] : undefined;
+  const next = lessons[index + 1];
+
+  return (
+    <div className="lesson-layout">
+      <article className="lesson-body">
+        <h1>{lesson.title}</h1>
+        <p className="lead">{lesson.summary}</p>
+        <section className="objectives" aria-labelledby="objectives-heading">
+          <h2 id="objectives-heading">After this lesson you can</h2>
+          <ul>
+            {lesson.objectives.map((objective) => (
+              <li key={objective}>{objective}</li>
+            ))}
+          </ul>
+        </section>
+        <LessonBody code={lesson.code} />
+        <nav className="pager" aria-label="Lessons">
+          {previous ? <Link href={`/lessons/${previous.slug}`} rel="prev">← {previous.title}</Link> : <span />}
+          {next ? <Link href={`/lessons/${next.slug}`} rel="next">{next.title} →</Link> : <span />}
+        </nav>
+      </article>
+      {lesson.toc.length > 0 && (
+        <nav className="toc" aria-label="On this page">
+          <strong>On this page</strong>
+          <ol>
+            {lesson.toc.map((entry) => (
+              <li key={entry.id} className={`depth-${entry.depth}`}>
+                <a href={`#${entry.id}`}>{entry.title}</a>
+              </li>
+            ))}
+          </ol>
+        </nav>
+      )}
+    </div>
+  );
+}

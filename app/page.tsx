@@ -1,0 +1,38 @@
+import Link from "next/link";
+import { listLessons } from "@/lib/content/lessons.server";
+
+export default async function HomePage() {
+  const lessons = await listLessons();
+  return (
+    <>
+      <section className="hero">
+        <h1>CPU or GPU? Measure, then decide.</h1>
+        <p className="lead">
+          Inference Lab teaches latency, throughput, batching, quantization, cost and hybrid serving by running real
+          ONNX models — on this server&apos;s CPU and GPU lanes and in your own browser — and showing honest
+          statistics side by side.
+        </p>
+      </section>
+      <section id="lessons" aria-labelledby="lessons-heading">
+        <h2 id="lessons-heading">Lessons</h2>
+        <ol className="lesson-list">
+          {lessons.map((lesson, index) => (
+            <li key={lesson.slug} className="lesson-card">
+              <span className="lesson-meta">Lesson {index + 1}</span>
+              <h3>
+                <Link href={`/lessons/${lesson.slug}`}>{lesson.title}</Link>
+              </h3>
+              <p>{lesson.summary}</p>
+              <div className="lesson-meta">
+                <span>{lesson.readingMinutes} min read</span>
+                <span>
+                  {lesson.experimentCount} {lesson.experimentCount === 1 ? "experiment" : "experiments"}
+                </span>
+              </div>
+            </li>
+          ))}
+        </ol>
+      </section>
+    </>
+  );
+}
