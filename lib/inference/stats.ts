@@ -1,0 +1,219 @@
+/**
+ * Latency statistics shared by the server engine and the browser runner.
+ * Browser-safe: no Node-only imports, so both sides report numbers computed
+ * the same way.
+ */
+
+export const PERCENTILES = [50, 90, 95, 99] as const;
+export type PercentileKey = `p${(typeof PERCENTILES)[number]}`;
+
+export interface Summary {
+  n: number;
+  min: number;
+  mean: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  max: number;
+  /** Sample standard deviation; 0 when n < 2. */
+  stddev: number;
+  /**
+   * Distribution-free 95% confidence interval of the median from order
+   * statistics (binomial), so it holds for skewed latency distributions too.
+   * Null when n is too small for one (n < 6).
+   */
+  medianCi95: { low: number; high: number } | null;
+  /** Human-readable caveats: which shown percentiles rest on too few samples. */
+  warnings: string[];
+}
+
+/**
+ * Percentile of an ascending-sorted array with linear interpolation between
+ * order statistics (Hyndman & Fan type 7, numpy's default), so results can be
+ * checked against numpy and spreadsheets.
+ */
+export function percentileSorted(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  if (p <= 0) return sorted[0]!;
+  if (p >= 100) return sorted[n - 1]!;
+  const rank = (p / 100) * (n - 1);
+  const lower = Math.floor(rank);
+  const upper = Math.min(lower + 1, n - 1);
+  const weight = rank - lower;
+  return sorted[lower]! + (sorted[upper]! - sorted[lower]!) * weight;
+}
+
+export function percentile(samples: ArrayLike<number>, p: number): number {
+  return percentileSorted(sortAscending(samples), p);
+}
+
+function sortAscending(samples: ArrayLike<number>): Float64Array {
+  return Float64Array.from(samples).sort();
+}
+
+/**
+ * Order-statistic indices (0-based) bounding the median at ~95% confidence:
+ * the count below the median is Binomial(n, 1/2), so ranks n/2 ∓ 1.96·√n/2.
+ */
+export function medianCiRanks(n: number): { low: number; high: number } | null {
+  if (n < 6) return null;
+  const half = 0.98 * Math.sqrt(n);
+  // 1-based ranks floor(n/2 − half) and ceil(1 + n/2 + half), shifted to 0-based.
+  const low = Math.max(0, Math.floor(n / 2 - half) - 1);
+  const high = Math.min(n - 1, Math.ceil(1 + n / 2 + half) - 1);
+  return { low, high };
+}
+
+/** How many samples must lie above percentile p for it to mean more than "the max". */
+export const TAIL_SAMPLES_FOR_STABLE_PERCENTILE = 10;
+
+/** Smallest n for which percentile p has TAIL_SAMPLES_FOR_STABLE_PERCENTILE samples above it. */
+export function minSamplesFor(p: number): number {
+  return Math.ceil(TAIL_SAMPLES_FOR_STABLE_PERCENTILE / (1 - p / 100) - 1e-9);
+}
+
+export function summarize(samples: ArrayLike<number>): Summary {
+  const sorted = sortAscending(samples);
+  const n = sorted.length;
+  if (n === 0) {
+    return {
+      n: 0,
+      min: Number.NaN,
+      mean: Number.NaN,
+      p50: Number.NaN,
+      p90: Number.NaN,
+      p95: Number.NaN,
+      p99: Number.NaN,
+      max: Number.NaN,
+      stddev: 0,
+      medianCi95: null,
+      warnings: ["no samples"],
+    };
+  }
+  let sum = 0;
+  for (const value of sorted) sum += value;
+  const mean = sum / n;
+  let squares = 0;
+  for (const value of sorted) squares += (value - mean) ** 2;
+  const ranks = medianCiRanks(n);
+  const warnings: string[] = [];
+  for (const p of PERCENTILES) {
+    if (p === 50) continue;
+    const tail = n * (1 - p / 100);
+    if (tail < 1) {
+      warnings.push(`p${p} is only the maximum at n=${n}; it needs n ≥ ${minSamplesFor(p)} to be stable`);
+    } else if (tail < TAIL_SAMPLES_FOR_STABLE_PERCENTILE) {
+      warnings.push(`p${p} rests on ${Math.floor(tail)} sample(s) above it at n=${n}; it needs n ≥ ${minSamplesFor(p)} to be stable`);
+    }
+  }
+  if (ranks === null) warnings.push(`n=${n} is too small for a confidence interval of the median (needs n ≥ 6)`);
+  return {
+    n,
+    min: sorted[0]!,
+    mean,
+    p50: percentileSorted(sorted, 50),
+    p90: percentileSorted(sorted, 90),
+    p95: percentileSorted(sorted, 95),
+    p99: percentileSorted(sorted, 99),
+    max: sorted[n - 1]!,
+    stddev: n > 1 ? Math.sqrt(squares / (n - 1)) : 0,
+    medianCi95: ranks ? { low: sorted[ranks.low]!, high: sorted[ranks.high]! } : null,
+    warnings,
+  };
+}
+
+/** GFLOP/s achieved when `flops` of work take `milliseconds`; null when either is unknown. */
+export function gflopsPerSecond(flops: number | undefined | null, milliseconds: number): number | null {
+  if (flops === undefined || flops === null || !(flops > 0) || !(milliseconds > 0)) return null;
+  return flops / (milliseconds * 1e6);
+}
+
+export interface MeasureOptions {
+  /** Untimed runs before measuring (caches, JIT, allocator, thread pool spin-up). */
+  warmupRuns: number;
+  minRuns: number;
+  minDurationMs: number;
+  /** Hard caps, whichever comes first, once the minimums are met or not. */
+  maxRuns: number;
+  maxDurationMs: number;
+}
+
+export const DEFAULT_MEASURE: MeasureOptions = {
+  warmupRuns: 10,
+  minRuns: 100,
+  minDurationMs: 1000,
+  maxRuns: 100_000,
+  maxDurationMs: 20_000,
+};
+
+export interface MeasureResult {
+  samplesMs: number[];
+  summary: Summary;
+  /** Wall time of the measured phase, warm-up excluded. */
+  elapsedMs: number;
+  /** True when a cap (runs or time) ended the loop before both minimums were met. */
+  cappedEarly: boolean;
+}
+
+export interface MeasureHooks {
+  now?: () => number;
+  signal?: AbortSignal;
+  /** Called at most every ~100 ms with the fraction done (by the binding minimum). */
+  onProgress?: (fraction: number, samples: number) => void;
+}
+
+export class AbortedError extends Error {
+  constructor(message = "cancelled") {
+    super(message);
+    this.name = "AbortedError";
+  }
+}
+
+/**
+ * Runs `fn` until both a minimum count and a minimum duration are met (MLPerf
+ * LoadGen's rule), with caps on both, after untimed warm-up. Each sample is
+ * the wall time of one awaited call.
+ */
+export async function measure(fn: () => Promise<unknown>, options: MeasureOptions, hooks: MeasureHooks = {}): Promise<MeasureResult> {
+  const now = hooks.now ?? (() => performance.now());
+  const throwIfAborted = () => {
+    if (hooks.signal?.aborted) throw new AbortedError(String(hooks.signal.reason ?? "cancelled"));
+  };
+  for (let i = 0; i < options.warmupRuns; i += 1) {
+    throwIfAborted();
+    await fn();
+  }
+  const samples: number[] = [];
+  const started = now();
+  let lastReport = started;
+  let cappedEarly = false;
+  for (;;) {
+    throwIfAborted();
+    const t0 = now();
+    await fn();
+    const t1 = now();
+    samples.push(t1 - t0);
+    const elapsed = t1 - started;
+    const minsMet = samples.length >= options.minRuns && elapsed >= options.minDurationMs;
+    if (minsMet) break;
+    if (samples.length >= options.maxRuns || elapsed >= options.maxDurationMs) {
+      cappedEarly = true;
+      break;
+    }
+    if (hooks.onProgress && t1 - lastReport >= 100) {
+      lastReport = t1;
+      const fraction = Math.min(samples.length / options.minRuns, elapsed / options.minDurationMs, 1);
+      hooks.onProgress(fraction, samples.length);
+    }
+  }
+  const elapsedMs = now() - started;
+  hooks.onProgress?.(1, samples.length);
+  return { samplesMs: samples, summary: summarize(samples), elapsedMs, cappedEarly };
+}
+
+/** Rounds for display and JSON; keeps 4 significant decimals of a millisecond. */
+export function roundMs(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}

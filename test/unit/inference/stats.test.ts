@@ -1,0 +1,146 @@
+import { describe, expect, it } from "vitest";
+import { AbortedError, gflopsPerSecond, measure, medianCiRanks, minSamplesFor, percentile, summarize } from "@/lib/inference/stats";
+
+/** Deterministic uniform(0,1) so the known-quantile checks cannot flake. */
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("percentile (type 7, linear interpolation)", () => {
+  it("matches numpy on 1..100", () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1);
+    expect(percentile(values, 50)).toBeCloseTo(50.5, 10);
+    expect(percentile(values, 90)).toBeCloseTo(90.1, 10);
+    expect(percentile(values, 95)).toBeCloseTo(95.05, 10);
+    expect(percentile(values, 99)).toBeCloseTo(99.01, 10);
+    expect(percentile(values, 0)).toBe(1);
+    expect(percentile(values, 100)).toBe(100);
+  });
+
+  it("does not depend on input order", () => {
+    expect(percentile([5, 1, 4, 2, 3], 50)).toBe(3);
+    expect(percentile([10, 0], 25)).toBe(2.5);
+  });
+});
+
+describe("summarize against distributions with known percentiles", () => {
+  it("recovers exponential quantiles −ln(1−p)", () => {
+    const random = mulberry32(7);
+    const samples = Array.from({ length: 200_000 }, () => -Math.log(1 - random()));
+    const s = summarize(samples);
+    expect(s.n).toBe(200_000);
+    expect(s.p50).toBeCloseTo(Math.LN2, 1);
+    expect(Math.abs(s.p90 - -Math.log(0.1))).toBeLessThan(0.03);
+    expect(Math.abs(s.p95 - -Math.log(0.05))).toBeLessThan(0.04);
+    expect(Math.abs(s.p99 - -Math.log(0.01))).toBeLessThan(0.1);
+    expect(Math.abs(s.mean - 1)).toBeLessThan(0.01);
+    expect(Math.abs(s.stddev - 1)).toBeLessThan(0.02);
+    expect(s.medianCi95!.low).toBeLessThanOrEqual(s.p50);
+    expect(s.medianCi95!.high).toBeGreaterThanOrEqual(s.p50);
+    expect(s.medianCi95!.low).toBeLessThan(Math.LN2 + 0.01);
+    expect(s.medianCi95!.high).toBeGreaterThan(Math.LN2 - 0.01);
+    expect(s.warnings).toEqual([]);
+  });
+
+  it("recovers uniform quantiles and min/max", () => {
+    const random = mulberry32(11);
+    const samples = Array.from({ length: 100_000 }, () => 10 + 10 * random());
+    const s = summarize(samples);
+    expect(s.min).toBeGreaterThanOrEqual(10);
+    expect(s.max).toBeLessThan(20);
+    expect(s.p50).toBeCloseTo(15, 1);
+    expect(s.p90).toBeCloseTo(19, 1);
+    expect(s.p99).toBeCloseTo(19.9, 1);
+  });
+
+  it("gives a median interval that covers the true median ~95% of the time", () => {
+    const random = mulberry32(3);
+    let covered = 0;
+    const trials = 1000;
+    for (let t = 0; t < trials; t += 1) {
+      const s = summarize(Array.from({ length: 50 }, () => -Math.log(1 - random())));
+      if (s.medianCi95!.low <= Math.LN2 && Math.LN2 <= s.medianCi95!.high) covered += 1;
+    }
+    expect(covered / trials).toBeGreaterThan(0.93);
+    expect(covered / trials).toBeLessThan(0.995);
+  });
+
+  it("warns when n is too small for a shown percentile", () => {
+    const s = summarize(Array.from({ length: 50 }, (_, i) => i));
+    expect(s.warnings.some((w) => w.startsWith("p99 is only the maximum"))).toBe(true);
+    expect(s.warnings.some((w) => w.startsWith("p95 rests on 2"))).toBe(true);
+    expect(s.warnings.some((w) => w.startsWith("p90"))).toBe(true);
+    expect(minSamplesFor(99)).toBe(1000);
+    expect(summarize([1, 2, 3]).medianCi95).toBeNull();
+    expect(summarize([]).warnings).toEqual(["no samples"]);
+    expect(summarize(Array.from({ length: 1000 }, (_, i) => i)).warnings).toEqual([]);
+  });
+
+  it("picks order statistics for the median interval like the binomial table", () => {
+    // n=100: 1-based ranks 40 and 61.
+    expect(medianCiRanks(100)).toEqual({ low: 39, high: 60 });
+    expect(medianCiRanks(5)).toBeNull();
+  });
+});
+
+describe("gflopsPerSecond", () => {
+  it("is flops over time, null when unknown", () => {
+    expect(gflopsPerSecond(2e9, 1000)).toBeCloseTo(2, 10);
+    expect(gflopsPerSecond(undefined, 1)).toBeNull();
+    expect(gflopsPerSecond(1e6, 0)).toBeNull();
+  });
+});
+
+describe("measure", () => {
+  it("runs until both minimum count and minimum duration are met, after untimed warm-up", async () => {
+    let clock = 0;
+    let calls = 0;
+    const result = await measure(
+      async () => {
+        calls += 1;
+        clock += 2;
+      },
+      { warmupRuns: 3, minRuns: 5, minDurationMs: 20, maxRuns: 1000, maxDurationMs: 1000 },
+      { now: () => clock },
+    );
+    expect(result.samplesMs.length).toBe(10);
+    expect(calls).toBe(13);
+    expect(result.summary.p50).toBe(2);
+    expect(result.cappedEarly).toBe(false);
+  });
+
+  it("stops at a cap and says so", async () => {
+    let clock = 0;
+    const result = await measure(
+      async () => {
+        clock += 10;
+      },
+      { warmupRuns: 0, minRuns: 1000, minDurationMs: 1, maxRuns: 7, maxDurationMs: 1e9 },
+      { now: () => clock },
+    );
+    expect(result.samplesMs.length).toBe(7);
+    expect(result.cappedEarly).toBe(true);
+  });
+
+  it("stops when aborted", async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const run = measure(
+      async () => {
+        calls += 1;
+        if (calls === 5) controller.abort("stop");
+      },
+      { warmupRuns: 0, minRuns: 1e9, minDurationMs: 1e9, maxRuns: 1e9, maxDurationMs: 1e9 },
+      { signal: controller.signal },
+    );
+    await expect(run).rejects.toBeInstanceOf(AbortedError);
+    expect(calls).toBe(5);
+  });
+});
