@@ -1,0 +1,67 @@
+import "server-only";
+import { z } from "zod";
+import { HttpError, jsonError } from "@/lib/http/errors";
+
+/** Bodies beyond this are refused before parsing (413): a JSON tensor of a 4096-wide batch of 64 fits easily. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Reads a JSON body with a hard size limit, counting bytes as they stream in
+ * so a lying or missing Content-Length cannot exhaust memory.
+ */
+export async function readJsonBody(request: Request, limitBytes = MAX_BODY_BYTES): Promise<unknown> {
+  const declared = Number(request.headers.get("content-length") ?? "NaN");
+  if (Number.isFinite(declared) && declared > limitBytes) {
+    throw new HttpError(413, `request body of ${declared} bytes is over the ${limitBytes}-byte limit`);
+  }
+  if (!request.body) throw new HttpError(400, "request body is empty; send JSON");
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > limitBytes) {
+      await reader.cancel().catch(() => undefined);
+      throw new HttpError(413, `request body is over the ${limitBytes}-byte limit`);
+    }
+    chunks.push(value);
+  }
+  const text = Buffer.concat(chunks).toString("utf8");
+  if (text.trim() === "") throw new HttpError(400, "request body is empty; send JSON");
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new HttpError(400, `malformed JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export function zodMessage(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length > 0 ? `${issue.path.join(".")}: ${issue.message}` : issue.message))
+    .join("; ");
+}
+
+export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new HttpError(400, `invalid request: ${zodMessage(result.error)}`);
+  return result.data;
+}
+
+/**
+ * Turns thrown errors into the API's JSON error shape. Known problems keep
+ * their 4xx; anything else is a 500 that names the failure (and is logged),
+ * so a bug is visible rather than a hung request.
+ */
+export async function handleErrors(fn: () => Promise<Response>): Promise<Response> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof HttpError) return jsonError(error.status, error.message, error.headers);
+    if (error instanceof z.ZodError) return jsonError(400, `invalid request: ${zodMessage(error)}`);
+    console.error("[inference] unexpected error", error);
+    return jsonError(500, `internal error: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
