@@ -1,0 +1,9 @@
+import { v2ServerMetadata } from "@/lib/inference/api.server";
+
+// onnxruntime-node is a native addon: Node runtime, never cached.
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+export function GET() {
+  return v2ServerMetadata();
+}

@@ -1,0 +1,42 @@
+import "server-only";
+import { existsSync } from "node:fs";
+import { HttpError } from "@/lib/http/errors";
+import type { InferenceModel } from "./model";
+import { registryModels } from "./registry-source.server";
+
+/**
+ * Models the server can run: the project's registry (lib/models) plus any
+ * registered at run time (test fixtures, a class's own files). Ids are unique;
+ * a run-time model with a registry id replaces it.
+ */
+const globalForCatalog = globalThis as unknown as { inferenceLabExtraModels?: Map<string, InferenceModel> };
+const extra: Map<string, InferenceModel> = (globalForCatalog.inferenceLabExtraModels ??= new Map());
+
+export function registerModel(model: InferenceModel): void {
+  extra.set(model.id, model);
+}
+
+export function listModels(): InferenceModel[] {
+  const byId = new Map(registryModels().map((m) => [m.id, m]));
+  for (const [id, model] of extra) byId.set(id, model);
+  return [...byId.values()];
+}
+
+export function findModel(id: string): InferenceModel | undefined {
+  return extra.get(id) ?? registryModels().find((m) => m.id === id);
+}
+
+/** The model, or a 404 listing what exists; a model whose file was never built is a 404 naming the build step. */
+export function requireModel(id: string): InferenceModel {
+  const model = findModel(id);
+  if (!model) {
+    const known = listModels().map((m) => m.id);
+    throw new HttpError(404, `unknown model "${id}"${known.length ? `; models are ${known.join(", ")}` : ""}`);
+  }
+  if (!existsSync(model.file)) throw new HttpError(404, `model ${id} is registered but its file is missing (${model.file}); run npm run models:build`);
+  return model;
+}
+
+export function modelReady(model: InferenceModel): boolean {
+  return existsSync(model.file);
+}

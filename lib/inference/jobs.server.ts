@@ -1,0 +1,358 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { EventEmitter } from "node:events";
+import { HttpError } from "@/lib/http/errors";
+import { requireModel } from "./catalog.server";
+import { generateFeeds } from "./inputs.server";
+import { requireLane, type LaneInfo } from "./lanes.server";
+import type { InferenceModel } from "./model";
+import { runScenario, type Scenario, type ScenarioResult } from "./scenarios.server";
+import type { BenchmarkRequest } from "./schemas";
+import { getRunner } from "./sessions.server";
+import { AbortedError } from "./stats";
+
+export type JobState = "queued" | "running" | "done" | "failed" | "cancelled";
+
+export interface JobSnapshot {
+  id: string;
+  state: JobState;
+  progress: number;
+  message: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  request: BenchmarkRequest;
+  lane: { id: string; device: string | null; software: boolean | null };
+  model: ReturnType<typeof modelDetails>;
+  /** Jobs ahead of this one on the same hardware. */
+  queuePosition: number | null;
+  results: { session: { created: boolean; createMs: number; firstRunMs: number | null }; scenario: ScenarioResult } | null;
+  error: string | null;
+  persisted: boolean;
+}
+
+export function modelDetails(model: InferenceModel) {
+  return {
+    id: model.id,
+    title: model.title,
+    inputs: model.inputs,
+    outputs: model.outputs,
+    maxBatch: model.maxBatch,
+    flopsPerItem: model.flopsPerItem ?? null,
+    weightBytes: model.weightBytes ?? null,
+    parameters: model.parameters ?? null,
+  };
+}
+
+interface Job {
+  snapshot: JobSnapshot;
+  model: InferenceModel;
+  lane: LaneInfo;
+  scenario: Scenario;
+  resource: string;
+  controller: AbortController;
+  events: EventEmitter;
+  expectedMs: number;
+}
+
+function envInt(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? Math.floor(value) : fallback;
+}
+
+/** Jobs waiting per hardware resource beyond the one running; more → 429. */
+export function maxQueued(): number {
+  return envInt("BENCHMARK_QUEUE_SIZE", 3);
+}
+
+/** No job runs longer than this, whatever it asked for. */
+export function timeCapMs(): number {
+  return envInt("BENCHMARK_TIME_CAP_MS", 180_000);
+}
+
+/**
+ * Lanes that share silicon share a queue: a software WebGPU adapter runs on
+ * the same CPU cores as the cpu lane, so benchmarking both at once would
+ * corrupt both results.
+ */
+export function resourceOf(lane: LaneInfo): string {
+  if (lane.id === "cpu" || (lane.id === "webgpu" && lane.software !== false)) return "host-cpu";
+  if (lane.id === "remote") return "remote";
+  return "gpu";
+}
+
+function toScenario(request: BenchmarkRequest): Scenario {
+  const s = request.scenario;
+  switch (s.kind) {
+    case "single-stream": {
+      const { kind, batch, ...measure } = s;
+      return { kind, batch, measure };
+    }
+    case "offline": {
+      const { kind, maxBatch, ...measure } = s;
+      return { kind, maxBatch, measure };
+    }
+    case "server":
+      return {
+        kind: "server",
+        load: s.load.mode === "poisson" ? s.load : { mode: "concurrency", concurrency: Array.isArray(s.load.concurrency) ? s.load.concurrency : [s.load.concurrency] },
+        batching: s.batching,
+        warmupRequests: s.warmupRequests,
+        minRequests: s.minRequests,
+        minDurationMs: s.minDurationMs,
+        maxRequests: s.maxRequests,
+        maxDurationMs: s.maxDurationMs,
+      };
+  }
+}
+
+/** Rough duration a job asks for: what Retry-After is estimated from. */
+function expectedDurationMs(scenario: Scenario): number {
+  switch (scenario.kind) {
+    case "single-stream":
+      return scenario.measure.minDurationMs + 500;
+    case "offline":
+      return 8 * (scenario.measure.minDurationMs + 200);
+    case "server":
+      return (scenario.load.mode === "poisson" ? 1 : scenario.load.concurrency.length) * (scenario.minDurationMs + 500);
+  }
+}
+
+type Persist = {
+  create(snapshot: JobSnapshot): Promise<void>;
+  update(snapshot: JobSnapshot): Promise<void>;
+  load(id: string): Promise<JobSnapshot | null>;
+};
+
+export class JobManager {
+  private readonly jobs = new Map<string, Job>();
+  private readonly running = new Map<string, Job>();
+  private readonly queues = new Map<string, Job[]>();
+
+  constructor(private readonly persist: Persist) {}
+
+  async submit(request: BenchmarkRequest): Promise<JobSnapshot> {
+    const model = requireModel(request.model);
+    const lane = await requireLane(request.lane);
+    if (request.threads !== undefined && lane.id !== "cpu") throw new HttpError(400, `threads applies to the cpu lane only, not ${lane.id}`);
+    if (request.threads !== undefined && lane.threads && request.threads > lane.threads.max) {
+      throw new HttpError(400, `threads must be from 1 to ${lane.threads.max} on this server, got ${request.threads}`);
+    }
+    const scenario = toScenario(request);
+    if (scenario.kind === "single-stream" && scenario.batch > model.maxBatch) {
+      throw new HttpError(413, `batch of ${scenario.batch} is over this model's cap of ${model.maxBatch}`);
+    }
+    if (scenario.kind === "server" && scenario.batching && scenario.batching.maxBatchSize > model.maxBatch) {
+      throw new HttpError(413, `maxBatchSize ${scenario.batching.maxBatchSize} is over this model's cap of ${model.maxBatch}`);
+    }
+    if (scenario.kind === "server" && scenario.batching && model.batchAxis !== 0) {
+      throw new HttpError(400, `model ${model.id} has no leading batch axis, so it cannot be dynamically batched`);
+    }
+    const resource = resourceOf(lane);
+    const queue = this.queues.get(resource) ?? [];
+    this.queues.set(resource, queue);
+    if (queue.length >= maxQueued()) {
+      const retryAfter = Math.max(1, Math.ceil(this.waitEstimateMs(resource) / 1000));
+      throw new HttpError(429, `the ${resource} benchmark queue is full (${queue.length} waiting, one running); retry in about ${retryAfter} s`, {
+        "retry-after": String(retryAfter),
+      });
+    }
+    const now = new Date().toISOString();
+    const job: Job = {
+      snapshot: {
+        id: randomUUID(),
+        state: "queued",
+        progress: 0,
+        message: "queued",
+        createdAt: now,
+        startedAt: null,
+        finishedAt: null,
+        request,
+        lane: { id: lane.id, device: lane.device, software: lane.software },
+        model: modelDetails(model),
+        queuePosition: null,
+        results: null,
+        error: null,
+        persisted: false,
+      },
+      model,
+      lane,
+      scenario,
+      resource,
+      controller: new AbortController(),
+      events: new EventEmitter(),
+      expectedMs: Math.min(expectedDurationMs(scenario), timeCapMs()),
+    };
+    job.events.setMaxListeners(100);
+    this.jobs.set(job.snapshot.id, job);
+    queue.push(job);
+    try {
+      await this.persist.create(job.snapshot);
+      job.snapshot.persisted = true;
+    } catch (error) {
+      console.error("[inference] could not store benchmark", job.snapshot.id, error);
+    }
+    this.updatePositions(resource);
+    this.pump(resource);
+    return this.snapshot(job.snapshot.id)!;
+  }
+
+  private waitEstimateMs(resource: string): number {
+    const running = this.running.get(resource);
+    const runningLeft = running?.snapshot.startedAt ? Math.max(0, running.expectedMs - (Date.now() - Date.parse(running.snapshot.startedAt))) : 0;
+    return runningLeft + (this.queues.get(resource) ?? []).reduce((sum, job) => sum + job.expectedMs, 0);
+  }
+
+  private updatePositions(resource: string): void {
+    (this.queues.get(resource) ?? []).forEach((job, index) => {
+      job.snapshot.queuePosition = index + (this.running.has(resource) ? 1 : 0);
+      this.emit(job);
+    });
+  }
+
+  private pump(resource: string): void {
+    if (this.running.has(resource)) return;
+    const next = this.queues.get(resource)?.shift();
+    if (!next) return;
+    this.running.set(resource, next);
+    this.updatePositions(resource);
+    void this.execute(next).finally(() => {
+      this.running.delete(resource);
+      this.updatePositions(resource);
+      this.pump(resource);
+    });
+  }
+
+  private async execute(job: Job): Promise<void> {
+    const s = job.snapshot;
+    s.state = "running";
+    s.startedAt = new Date().toISOString();
+    s.queuePosition = 0;
+    s.message = "creating session";
+    this.emit(job);
+    const cap = timeCapMs();
+    const timer = setTimeout(() => job.controller.abort(new Error(`time cap of ${cap / 1000} s exceeded`)), cap);
+    try {
+      const { runner, created } = await getRunner(job.model, job.lane, { threads: s.request.threads });
+      // The first run is timed on its own (lazy allocation, kernel compilation), never mixed into steady state.
+      if (runner.firstRunMs === null) {
+        await runner.run(generateFeeds(job.model, 1, 1));
+      }
+      const session = { created, createMs: round(runner.createMs), firstRunMs: runner.firstRunMs === null ? null : round(runner.firstRunMs) };
+      let lastEmit = 0;
+      const scenario = await runScenario(runner, job.scenario, {
+        signal: job.controller.signal,
+        onProgress: (fraction, message) => {
+          s.progress = Math.round(fraction * 1000) / 1000;
+          s.message = message;
+          const now = performance.now();
+          if (now - lastEmit > 100) {
+            lastEmit = now;
+            this.emit(job);
+          }
+        },
+      });
+      s.results = { session, scenario };
+      s.state = "done";
+      s.progress = 1;
+      s.message = "done";
+    } catch (error) {
+      const reason = job.controller.signal.reason;
+      if (job.controller.signal.aborted && reason instanceof Error) {
+        s.state = "failed";
+        s.error = reason.message;
+      } else if (job.controller.signal.aborted || error instanceof AbortedError) {
+        s.state = "cancelled";
+        s.error = "cancelled";
+      } else {
+        s.state = "failed";
+        s.error = error instanceof Error ? error.message : String(error);
+      }
+      s.message = s.state;
+    } finally {
+      clearTimeout(timer);
+      s.finishedAt = new Date().toISOString();
+      s.queuePosition = null;
+      await this.store(job);
+      this.emit(job);
+      job.events.emit("end");
+    }
+  }
+
+  private async store(job: Job): Promise<void> {
+    try {
+      if (job.snapshot.persisted) await this.persist.update(job.snapshot);
+    } catch (error) {
+      job.snapshot.persisted = false;
+      console.error("[inference] could not store benchmark", job.snapshot.id, error);
+    }
+  }
+
+  private emit(job: Job): void {
+    job.events.emit("update", this.snapshotOf(job));
+  }
+
+  private snapshotOf(job: Job): JobSnapshot {
+    return structuredClone(job.snapshot);
+  }
+
+  snapshot(id: string): JobSnapshot | null {
+    const job = this.jobs.get(id);
+    return job ? this.snapshotOf(job) : null;
+  }
+
+  /** In memory first (live progress), then the database (another process, a restart). */
+  async get(id: string): Promise<JobSnapshot | null> {
+    return this.snapshot(id) ?? (await this.persist.load(id));
+  }
+
+  /** Subscribes to updates; returns an unsubscribe, or null when the job is not live. */
+  subscribe(id: string, onUpdate: (snapshot: JobSnapshot) => void, onEnd: () => void): (() => void) | null {
+    const job = this.jobs.get(id);
+    if (!job) return null;
+    if (job.snapshot.state !== "queued" && job.snapshot.state !== "running") return null;
+    job.events.on("update", onUpdate);
+    job.events.once("end", onEnd);
+    return () => {
+      job.events.off("update", onUpdate);
+      job.events.off("end", onEnd);
+    };
+  }
+
+  async cancel(id: string): Promise<JobSnapshot | null> {
+    const job = this.jobs.get(id);
+    if (!job) return this.persist.load(id);
+    const s = job.snapshot;
+    if (s.state === "queued") {
+      const queue = this.queues.get(job.resource) ?? [];
+      queue.splice(queue.indexOf(job), 1);
+      s.state = "cancelled";
+      s.error = "cancelled";
+      s.message = "cancelled";
+      s.finishedAt = new Date().toISOString();
+      s.queuePosition = null;
+      await this.store(job);
+      this.emit(job);
+      job.events.emit("end");
+      this.updatePositions(job.resource);
+    } else if (s.state === "running") {
+      job.controller.abort("cancelled");
+      await new Promise<void>((resolve) => job.events.once("end", () => resolve()));
+    }
+    return this.snapshotOf(job);
+  }
+
+  /** Waits for a job to finish (tests and scripts). */
+  async wait(id: string): Promise<JobSnapshot | null> {
+    const job = this.jobs.get(id);
+    if (!job) return this.persist.load(id);
+    if (job.snapshot.state === "queued" || job.snapshot.state === "running") {
+      await new Promise<void>((resolve) => job.events.once("end", () => resolve()));
+    }
+    return this.snapshotOf(job);
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
