@@ -4,7 +4,7 @@ import { benchmarkJobs } from "./benchmarks.server";
 import { listModels, modelReady, requireModel } from "./catalog.server";
 import { infer } from "./engine.server";
 import { handleErrors, MAX_BODY_BYTES, parseWith, readJsonBody } from "./http.server";
-import { detectLanes, type LaneId, requireLane } from "./lanes.server";
+import { detectLanes, getLane, type LaneId, requireLane } from "./lanes.server";
 import { decodeV2Request, encodeV2Outputs, MODEL_VERSION, modelMetadata, serverMetadata, v2InferRequestSchema } from "./oip.server";
 import { benchmarkRequestSchema, inferRequestSchema } from "./schemas";
 import { getRunner } from "./sessions.server";
@@ -140,8 +140,7 @@ export function v2Live(): Response {
 
 export function v2Ready(): Promise<Response> {
   return handleErrors(async () => {
-    const lanes = await detectLanes();
-    const lane = lanes.find((l) => l.id === v2Lane());
+    const lane = await getLane(v2Lane());
     const models = listModels();
     const notReady = models.filter((m) => !modelReady(m)).map((m) => m.id);
     if (!lane?.available) return jsonError(503, `lane ${v2Lane()} is unavailable: ${lane?.reason ?? "unknown"}`);

@@ -286,20 +286,33 @@ const globalForLanes = globalThis as unknown as {
  * re-checked after a short TTL because that server comes and goes.
  */
 export async function detectLanes(options: { refresh?: boolean } = {}): Promise<LaneInfo[]> {
-  if (options.refresh || !globalForLanes.inferenceLabLocalLanes) {
-    globalForLanes.inferenceLabLocalLanes = (async () => [detectCpu(), await detectCuda(), await detectWebgpu()])();
-  }
-  const remoteEnv = process.env.REMOTE_INFERENCE_URL;
-  const cachedRemote = globalForLanes.inferenceLabRemoteLane;
-  if (options.refresh || !cachedRemote || cachedRemote.url !== remoteEnv || performance.now() - cachedRemote.at > REMOTE_TTL_MS) {
-    globalForLanes.inferenceLabRemoteLane = { at: performance.now(), url: remoteEnv, lane: detectRemote() };
-  }
-  const [local, remote] = await Promise.all([globalForLanes.inferenceLabLocalLanes, globalForLanes.inferenceLabRemoteLane!.lane]);
+  const [local, remote] = await Promise.all([localLanes(options.refresh), remoteLane(options.refresh)]);
   return [...local, remote];
 }
 
+function localLanes(refresh = false): Promise<LaneInfo[]> {
+  if (refresh || !globalForLanes.inferenceLabLocalLanes) {
+    globalForLanes.inferenceLabLocalLanes = (async () => [detectCpu(), await detectCuda(), await detectWebgpu()])();
+  }
+  return globalForLanes.inferenceLabLocalLanes;
+}
+
+function remoteLane(refresh = false): Promise<LaneInfo> {
+  const remoteEnv = process.env.REMOTE_INFERENCE_URL;
+  const cached = globalForLanes.inferenceLabRemoteLane;
+  if (refresh || !cached || cached.url !== remoteEnv || performance.now() - cached.at > REMOTE_TTL_MS) {
+    globalForLanes.inferenceLabRemoteLane = { at: performance.now(), url: remoteEnv, lane: detectRemote() };
+  }
+  return globalForLanes.inferenceLabRemoteLane!.lane;
+}
+
+/**
+ * One lane's state. Asking for a local lane never waits on the remote probe:
+ * a server that is its own remote answers its readiness check without a cycle.
+ */
 export async function getLane(id: LaneId): Promise<LaneInfo> {
-  return (await detectLanes()).find((lane) => lane.id === id)!;
+  if (id === "remote") return remoteLane();
+  return (await localLanes()).find((lane) => lane.id === id)!;
 }
 
 /** The lane, or a 4xx naming why it cannot be used. Never substitutes another lane. */
