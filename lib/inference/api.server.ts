@@ -39,8 +39,13 @@ export function capabilities(): Promise<Response> {
   });
 }
 
+/** POST /api/infer on an already-parsed body: shared by the Next route and the bare node:http server. */
+export function inferJson(body: unknown) {
+  return infer(parseWith(inferRequestSchema, body));
+}
+
 export function postInfer(request: Request): Promise<Response> {
-  return handleErrors(async () => jsonOk(await infer(parseWith(inferRequestSchema, await readJsonBody(request)))));
+  return handleErrors(async () => jsonOk(await inferJson(await readJsonBody(request))));
 }
 
 export function postBenchmark(request: Request): Promise<Response> {
@@ -170,21 +175,31 @@ export function v2ModelReady(name: string, version?: string): Promise<Response> 
   });
 }
 
+/** POST /v2/models/{name}/infer on an already-parsed body (see inferJson). */
+export async function v2InferJson(name: string, json: unknown, version?: string) {
+  checkVersion(version);
+  const model = requireModel(name);
+  const body = parseWith(v2InferRequestSchema, json);
+  const { feeds, outputNames } = decodeV2Request(body, model, model.maxBatch);
+  const lane = await requireLane(v2Lane());
+  // The protocol's free-form request parameters carry this server's one knob: intra-op threads (cpu lane).
+  const threads = body.parameters?.threads;
+  if (threads !== undefined && (typeof threads !== "number" || !Number.isInteger(threads))) throw new HttpError(400, "parameters.threads must be an integer");
+  const { runner } = await getRunner(model, lane, { threads });
+  const outputs = await runner.run(feeds, outputNames);
+  return {
+    model_name: model.id,
+    model_version: MODEL_VERSION,
+    ...(body.id !== undefined ? { id: body.id } : {}),
+    parameters: { lane: lane.id, software: lane.software },
+    outputs: encodeV2Outputs(outputs, outputNames),
+  };
+}
+
 export function v2Infer(name: string, request: Request, version?: string): Promise<Response> {
   return handleErrors(async () => {
     checkVersion(version);
-    const model = requireModel(name);
-    const body = parseWith(v2InferRequestSchema, await readJsonBody(request));
-    const { feeds, outputNames } = decodeV2Request(body, model, model.maxBatch);
-    const lane = await requireLane(v2Lane());
-    const { runner } = await getRunner(model, lane);
-    const outputs = await runner.run(feeds, outputNames);
-    return jsonOk({
-      model_name: model.id,
-      model_version: MODEL_VERSION,
-      ...(body.id !== undefined ? { id: body.id } : {}),
-      parameters: { lane: lane.id, software: lane.software },
-      outputs: encodeV2Outputs(outputs, outputNames),
-    });
+    requireModel(name);
+    return jsonOk(await v2InferJson(name, await readJsonBody(request), version));
   });
 }
