@@ -40,9 +40,11 @@ export function cpuCores(): number {
   return typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
 }
 
+/** The runtime's own message, minus its source-file prefix ("/onnxruntime_src/…cc:136 … was false."). */
 function firstLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return text.trim().split("\n").map((line) => line.trim()).filter(Boolean).slice(-1)[0] ?? text;
+  const line = text.trim().split("\n").map((l) => l.trim()).filter(Boolean).slice(-1)[0] ?? text;
+  return line.replace(/^\/onnxruntime_src\/\S+ .*? was false\.\s*/, "");
 }
 
 function detectCpu(): LaneInfo {
