@@ -1,0 +1,127 @@
+/**
+ * Small helpers over onnx-proto for writing and reading ONNX graphs. Used by the
+ * generated models, the trainer's export and the quantizer; no Node modules, so
+ * it could run in a browser too (the files are written by the *.server.ts callers).
+ */
+import { onnx } from "onnx-proto";
+
+export { onnx };
+
+export const DataType = onnx.TensorProto.DataType;
+
+/** The opset our graphs target: per-axis DequantizeLinear needs ≥ 13; 17 is what onnxruntime-web 1.30 supports fully. */
+export const OPSET = 17;
+
+type NumericArray = Float32Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
+
+function elemTypeOf(data: NumericArray): number {
+  if (data instanceof Float32Array) return DataType.FLOAT;
+  if (data instanceof Int8Array) return DataType.INT8;
+  if (data instanceof Uint8Array) return DataType.UINT8;
+  if (data instanceof Int32Array) return DataType.INT32;
+  return DataType.INT64;
+}
+
+/** An initializer stored as raw little-endian bytes (the compact form onnxruntime reads fastest). */
+export function tensor(name: string, data: NumericArray, dims: readonly number[]): onnx.ITensorProto {
+  return {
+    name,
+    dataType: elemTypeOf(data),
+    dims: [...dims],
+    rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+  };
+}
+
+export function valueInfo(name: string, elemType: number, shape: ReadonlyArray<number | string>): onnx.IValueInfoProto {
+  return {
+    name,
+    type: {
+      tensorType: {
+        elemType,
+        shape: { dim: shape.map((d) => (typeof d === "number" ? { dimValue: d } : { dimParam: d })) },
+      },
+    },
+  };
+}
+
+export function node(opType: string, inputs: string[], outputs: string[], attributes: onnx.IAttributeProto[] = [], name?: string): onnx.INodeProto {
+  return { opType, input: inputs, output: outputs, attribute: attributes, name: name ?? `${opType}_${outputs[0]}` };
+}
+
+export function intAttribute(name: string, value: number): onnx.IAttributeProto {
+  return { name, type: onnx.AttributeProto.AttributeType.INT, i: value };
+}
+
+export function intsAttribute(name: string, values: number[]): onnx.IAttributeProto {
+  return { name, type: onnx.AttributeProto.AttributeType.INTS, ints: values };
+}
+
+export interface GraphParts {
+  name: string;
+  nodes: onnx.INodeProto[];
+  initializers: onnx.ITensorProto[];
+  inputs: onnx.IValueInfoProto[];
+  outputs: onnx.IValueInfoProto[];
+  producer?: string;
+  docString?: string;
+}
+
+export function encodeModel(parts: GraphParts): Uint8Array {
+  return onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: "", version: OPSET }],
+    producerName: parts.producer ?? "inference-lab",
+    docString: parts.docString,
+    graph: {
+      name: parts.name,
+      node: parts.nodes,
+      initializer: parts.initializers,
+      input: parts.inputs,
+      output: parts.outputs,
+    },
+  }).finish();
+}
+
+export function decodeModel(bytes: Uint8Array): onnx.ModelProto {
+  return onnx.ModelProto.decode(bytes);
+}
+
+export function encodeProto(model: onnx.IModelProto): Uint8Array {
+  return onnx.ModelProto.encode(model).finish();
+}
+
+function toNumber(value: number | { toNumber(): number }): number {
+  return typeof value === "number" ? value : value.toNumber();
+}
+
+export function dimsOf(t: onnx.ITensorProto): number[] {
+  return (t.dims ?? []).map((d) => toNumber(d as number | { toNumber(): number }));
+}
+
+/** The values of a float initializer, whichever of raw_data or float_data holds them. */
+export function floatValues(t: onnx.ITensorProto): Float32Array {
+  if (t.dataType !== DataType.FLOAT) throw new Error(`initializer ${t.name} is not float32 (data type ${t.dataType})`);
+  if (t.rawData && t.rawData.length > 0) {
+    // Copy: raw bytes inside a decoded buffer are rarely 4-byte aligned.
+    const copy = new Uint8Array(t.rawData);
+    return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
+  }
+  return Float32Array.from(t.floatData ?? []);
+}
+
+export function elementCount(dims: readonly number[]): number {
+  return dims.reduce((a, b) => a * b, 1);
+}
+
+/** Parameters and bytes of all initializers: what "model size" means for weights. */
+export function weightStats(model: onnx.IModelProto): { parameters: number; weightBytes: number } {
+  const bytesPer: Record<number, number> = { [DataType.FLOAT]: 4, [DataType.INT8]: 1, [DataType.UINT8]: 1, [DataType.INT32]: 4, [DataType.INT64]: 8, [DataType.FLOAT16]: 2 };
+  let parameters = 0;
+  let weightBytes = 0;
+  for (const t of model.graph?.initializer ?? []) {
+    const count = elementCount(dimsOf(t));
+    parameters += count;
+    weightBytes += count * (bytesPer[t.dataType ?? 0] ?? 4);
+  }
+  return { parameters, weightBytes };
+}
