@@ -143,15 +143,19 @@ export function v2Live(): Response {
   return jsonOk({ live: true });
 }
 
+/**
+ * Ready when the v2 lane works and at least one model's file is present.
+ * Models whose files are not built yet are listed, not fatal: they answer 404
+ * naming the build step, while the rest of the server keeps serving.
+ */
 export function v2Ready(): Promise<Response> {
   return handleErrors(async () => {
     const lane = await getLane(v2Lane());
     const models = listModels();
-    const notReady = models.filter((m) => !modelReady(m)).map((m) => m.id);
-    if (!lane?.available) return jsonError(503, `lane ${v2Lane()} is unavailable: ${lane?.reason ?? "unknown"}`);
-    if (models.length === 0) return jsonError(503, "no models are registered");
-    if (notReady.length > 0) return jsonError(503, `model file(s) missing: ${notReady.join(", ")} (run npm run models:build)`);
-    return jsonOk({ ready: true });
+    const missing = models.filter((m) => !modelReady(m)).map((m) => m.id);
+    if (!lane.available) return jsonError(503, `lane ${lane.id} is unavailable: ${lane.reason ?? "unknown"}`);
+    if (models.length === missing.length) return jsonError(503, models.length === 0 ? "no models are registered" : "no model file is built yet (run npm run models:build)");
+    return jsonOk({ ready: true, lane: lane.id, modelsReady: models.length - missing.length, modelsMissing: missing });
   });
 }
 

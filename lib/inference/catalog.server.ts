@@ -33,7 +33,8 @@ export function requireModel(id: string): InferenceModel {
     const known = listModels().map((m) => m.id);
     throw new HttpError(404, `unknown model "${id}"${known.length ? `; models are ${known.join(", ")}` : ""}`);
   }
-  if (!existsSync(model.file)) throw new HttpError(404, `model ${id} is registered but its file is missing (${model.file}); run npm run models:build`);
+  if (model.verify) model.verify();
+  else if (!existsSync(model.file)) throw new HttpError(404, `model ${id} is registered but its file is missing (${model.file}); run npm run models:build`);
   return model;
 }
 

@@ -9,6 +9,8 @@ export function concreteShape(model: InferenceModel, spec: TensorSpec, batch: nu
   return spec.shape.map((dim, axis) => {
     if (axis === model.batchAxis) return batch;
     if (typeof dim === "number" && dim >= 0) return dim;
+    const fallback = model.axisDefaults?.[dim];
+    if (fallback !== undefined) return fallback;
     throw new HttpError(400, `input ${spec.name} has a dynamic axis "${dim}" the server cannot choose; send the input data`);
   });
 }
@@ -18,6 +20,7 @@ export function concreteShape(model: InferenceModel, spec: TensorSpec, batch: nu
  * tensor, so a benchmark and its check run on identical data.
  */
 export function generateFeeds(model: InferenceModel, batch: number, seed = 1): Feeds {
+  if (model.makeInput) return model.makeInput(batch, seed) as Feeds;
   let state = (seed * 2654435761) >>> 0;
   const next = () => {
     state = (Math.imul(state, 1664525) + 1013904223) >>> 0;

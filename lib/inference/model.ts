@@ -25,4 +25,12 @@ export interface InferenceModel {
   flopsPerItem?: number;
   weightBytes?: number;
   parameters?: number;
+  /** Sizes for named dynamic axes other than the batch axis, used for generated inputs. */
+  axisDefaults?: Record<string, number>;
+  /** onnxruntime session config entries (SessionOptions.extra). */
+  sessionConfig?: Record<string, string>;
+  /** The catalog's own input generator (ranges, constants); the engine's generic one otherwise. */
+  makeInput?: (batch: number, seed: number) => Record<string, unknown>;
+  /** Checks the file (exists, parses) and throws an HttpError naming the problem. */
+  verify?: () => void;
 }

@@ -159,6 +159,7 @@ async function createRunner(key: string, model: InferenceModel, lane: LaneInfo, 
   }
   const sessionOptions: InferenceSession.SessionOptions = {
     ...options.sessionOptions,
+    ...(model.sessionConfig ? { extra: { ...model.sessionConfig } } : {}),
     executionProviders: [providerFor(lane.id)],
     graphOptimizationLevel: "all",
     logSeverityLevel: 3,

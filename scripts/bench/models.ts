@@ -1,12 +1,12 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { onnx } from "onnx-proto";
 import { findModel, registerModel } from "@/lib/inference/catalog.server";
 import type { InferenceModel } from "@/lib/inference/model";
 
 /**
- * The bench uses the registry's mlp-narrow and mlp-wide when they are built;
- * otherwise it writes stand-ins of the same kind (a small MLP, and a wide
+ * The bench uses the registry's mlp-narrow and mlp-wide when they are built
+ * (npm run models:build); otherwise it writes stand-ins of the same kind (a small MLP, and a wide
  * memory-bound one) so the script still runs on a fresh checkout.
  */
 const FALLBACKS: Record<string, number[]> = {
@@ -46,7 +46,7 @@ function writeMlp(file: string, dims: number[]): void {
 
 export function benchModel(id: "mlp-narrow" | "mlp-wide"): { model: InferenceModel; source: string } {
   const existing = findModel(id);
-  if (existing) return { model: existing, source: existing.file.includes("generated/bench") ? "stand-in" : "registry" };
+  if (existing && existsSync(existing.file)) return { model: existing, source: existing.file.includes("generated/bench") ? "stand-in" : "registry" };
   const dims = FALLBACKS[id]!;
   const file = path.resolve("generated/bench", `${id}.onnx`);
   writeMlp(file, dims);
