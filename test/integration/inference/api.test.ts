@@ -126,6 +126,20 @@ describe("POST /api/infer", () => {
     expect((await streamed.json()).error).toMatch(/over the \d+-byte limit/);
   });
 
+  it("runs on the webgpu lane and says when it is a software GPU", async () => {
+    const { getLane } = await import("@/lib/inference/lanes.server");
+    const webgpu = await getLane("webgpu");
+    const response = await routes.infer.POST(post("/api/infer", { model: "test-mlp", lane: "webgpu", batch: 2, seed: 4 }));
+    if (!webgpu.available) {
+      expect(response.status).toBe(422);
+      return;
+    }
+    const body = await response.json();
+    expect(body.lane).toEqual({ id: "webgpu", device: webgpu.device, software: webgpu.software });
+    const cpu = await (await routes.infer.POST(post("/api/infer", { model: "test-mlp", lane: "cpu", batch: 2, seed: 4 }))).json();
+    body.outputs.output.data.forEach((v: number, i: number) => expect(Math.abs(v - cpu.outputs.output.data[i])).toBeLessThan(1e-4));
+  });
+
   it("answers an unavailable lane with its reason, never running elsewhere", async () => {
     const { getLane } = await import("@/lib/inference/lanes.server");
     const cuda = await getLane("cuda");
@@ -175,6 +189,36 @@ describe("benchmarks", () => {
     expect(queued.state).toBe("cancelled");
     const running = await (await routes.benchmark.DELETE(new Request("http://test"), params({ id: first.id }))).json();
     expect(running.state).toBe("cancelled");
+  });
+
+  it("runs server and offline scenarios given in JSON", async () => {
+    const server = { ...quick, scenario: { kind: "server", load: { mode: "concurrency", concurrency: 4 }, batching: { maxBatchSize: 4, maxQueueDelayMs: 1 }, warmupRequests: 2, minRequests: 40, minDurationMs: 20 } };
+    const offline = { ...quick, scenario: { kind: "offline", maxBatch: 4, warmupRuns: 1, minRuns: 5, minDurationMs: 5 } };
+    const { benchmarkJobs } = await import("@/lib/inference/benchmarks.server");
+    for (const body of [server, offline]) {
+      const { id } = await (await routes.benchmarks.POST(post("/api/benchmarks", body))).json();
+      const done = await benchmarkJobs().wait(id);
+      expect(done?.state, done?.error ?? "").toBe("done");
+      if (body === server) {
+        expect(done!.results!.scenario).toMatchObject({ kind: "server", mode: "concurrency", curve: [{ load: 4 }] });
+      } else {
+        expect(done!.results!.scenario).toMatchObject({ kind: "offline", points: [{ batch: 1 }, { batch: 2 }, { batch: 4 }] });
+      }
+    }
+  });
+
+  it("fails a job at the hard time cap, with that reason", async () => {
+    process.env.BENCHMARK_TIME_CAP_MS = "300";
+    try {
+      const long = { ...quick, scenario: { kind: "single-stream", warmupRuns: 0, minRuns: 1e6, minDurationMs: 60_000, maxDurationMs: 60_000 } };
+      const { id } = await (await routes.benchmarks.POST(post("/api/benchmarks", long))).json();
+      const { benchmarkJobs } = await import("@/lib/inference/benchmarks.server");
+      const done = await benchmarkJobs().wait(id);
+      expect(done?.state).toBe("failed");
+      expect(done?.error).toMatch(/time cap of 0.3 s exceeded/);
+    } finally {
+      delete process.env.BENCHMARK_TIME_CAP_MS;
+    }
   });
 
   it("validates benchmark requests", async () => {
