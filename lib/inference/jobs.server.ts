@@ -276,7 +276,14 @@ export class JobManager {
       await this.store(job);
       this.emit(job);
       job.events.emit("end");
+      this.forgetLater(job);
     }
+  }
+
+  /** Finished jobs stay in memory a while for late SSE subscribers, then live only in the database. */
+  private forgetLater(job: Job): void {
+    const keepMs = job.snapshot.persisted ? 10 * 60_000 : 60 * 60_000;
+    setTimeout(() => this.jobs.delete(job.snapshot.id), keepMs).unref();
   }
 
   private async store(job: Job): Promise<void> {
@@ -334,6 +341,7 @@ export class JobManager {
       await this.store(job);
       this.emit(job);
       job.events.emit("end");
+      this.forgetLater(job);
       this.updatePositions(job.resource);
     } else if (s.state === "running") {
       job.controller.abort("cancelled");
