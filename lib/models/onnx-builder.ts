@@ -12,6 +12,37 @@ export const DataType = onnx.TensorProto.DataType;
 /** The opset our graphs target: per-axis DequantizeLinear needs ≥ 13; 17 is what onnxruntime-web 1.30 supports fully. */
 export const OPSET = 17;
 
+/**
+ * Decoded protobuf messages always carry their repeated fields and strings (protobufjs
+ * defaults); these narrowed views say so, so graph surgery needs no null checks.
+ */
+export interface Node extends onnx.INodeProto {
+  name: string;
+  opType: string;
+  input: string[];
+  output: string[];
+  attribute: onnx.IAttributeProto[];
+  domain?: string;
+}
+export interface Tensor extends onnx.ITensorProto {
+  name: string;
+}
+export interface Graph {
+  name?: string;
+  node: Node[];
+  initializer: Tensor[];
+  input: onnx.IValueInfoProto[];
+  output: Array<onnx.IValueInfoProto & { name: string }>;
+}
+export type Model = Omit<onnx.IModelProto, "graph" | "opsetImport"> & { graph: Graph; opsetImport: onnx.IOperatorSetIdProto[] };
+
+/** Decodes (or deep-copies) a model into the narrowed view; throws when there is no graph. */
+export function asModel(source: onnx.IModelProto | Uint8Array): Model {
+  const decoded = onnx.ModelProto.decode(source instanceof Uint8Array ? source : onnx.ModelProto.encode(source).finish());
+  if (!decoded.graph) throw new Error("ONNX model has no graph");
+  return decoded as unknown as Model;
+}
+
 type NumericArray = Float32Array | Int8Array | Uint8Array | Int32Array | BigInt64Array;
 
 function elemTypeOf(data: NumericArray): number {
@@ -23,7 +54,7 @@ function elemTypeOf(data: NumericArray): number {
 }
 
 /** An initializer stored as raw little-endian bytes (the compact form onnxruntime reads fastest). */
-export function tensor(name: string, data: NumericArray, dims: readonly number[]): onnx.ITensorProto {
+export function tensor(name: string, data: NumericArray, dims: readonly number[]): Tensor {
   return {
     name,
     dataType: elemTypeOf(data),
@@ -44,7 +75,7 @@ export function valueInfo(name: string, elemType: number, shape: ReadonlyArray<n
   };
 }
 
-export function node(opType: string, inputs: string[], outputs: string[], attributes: onnx.IAttributeProto[] = [], name?: string): onnx.INodeProto {
+export function node(opType: string, inputs: string[], outputs: string[], attributes: onnx.IAttributeProto[] = [], name?: string): Node {
   return { opType, input: inputs, output: outputs, attribute: attributes, name: name ?? `${opType}_${outputs[0]}` };
 }
 
@@ -86,16 +117,19 @@ export function decodeModel(bytes: Uint8Array): onnx.ModelProto {
   return onnx.ModelProto.decode(bytes);
 }
 
-export function encodeProto(model: onnx.IModelProto): Uint8Array {
-  return onnx.ModelProto.encode(model).finish();
+export function encodeProto(model: onnx.IModelProto | Model): Uint8Array {
+  return onnx.ModelProto.encode(model as onnx.IModelProto).finish();
 }
 
-function toNumber(value: number | { toNumber(): number }): number {
-  return typeof value === "number" ? value : value.toNumber();
+/** protobufjs hands int64 fields back as Long objects; every count we read fits in a double. */
+export function toNumber(value: unknown): number {
+  if (typeof value === "number") return value;
+  if (value && typeof (value as { toNumber?: unknown }).toNumber === "function") return (value as { toNumber(): number }).toNumber();
+  return Number(value);
 }
 
 export function dimsOf(t: onnx.ITensorProto): number[] {
-  return (t.dims ?? []).map((d) => toNumber(d as number | { toNumber(): number }));
+  return (t.dims ?? []).map(toNumber);
 }
 
 /** The values of a float initializer, whichever of raw_data or float_data holds them. */
@@ -118,7 +152,10 @@ export function weightStats(model: onnx.IModelProto): { parameters: number; weig
   const bytesPer: Record<number, number> = { [DataType.FLOAT]: 4, [DataType.INT8]: 1, [DataType.UINT8]: 1, [DataType.INT32]: 4, [DataType.INT64]: 8, [DataType.FLOAT16]: 2 };
   let parameters = 0;
   let weightBytes = 0;
-  for (const t of model.graph?.initializer ?? []) {
+  const constants = (model.graph?.node ?? []).filter((n) => n.opType === "Constant").map((n) => n.attribute?.find((a) => a.name === "value")?.t);
+  for (const t of [...(model.graph?.initializer ?? []), ...constants]) {
+    // Shape and index constants are not weights; float and quantized tensors are.
+    if (!t || t.dataType === DataType.INT64) continue;
     const count = elementCount(dimsOf(t));
     parameters += count;
     weightBytes += count * (bytesPer[t.dataType ?? 0] ?? 4);

@@ -37,7 +37,7 @@ describe("model registry", () => {
   });
 });
 
-describe.each(models.filter((m) => m.variant === "fp32" || m.baseId.startsWith("mlp")).map((m) => [m.id, m] as const))("%s", (_id, spec) => {
+describe.each(models.map((m) => [m.id, m] as const))("%s", (_id, spec) => {
   it("loads and runs on CPU with its registry shapes", async () => {
     expect(modelFileExists(spec)).toBe(true);
     const session = await createCpuSession(spec);
