@@ -1,6 +1,5 @@
 /** Runners for evaluation: the same model through onnxruntime-node (CPU) or onnxruntime-web's WASM backend under Node. */
 import { readFileSync } from "node:fs";
-import * as ortNode from "onnxruntime-node";
 import * as ortWeb from "onnxruntime-web";
 import type { OutputTensor, Runner } from "./evaluate.server";
 import { modelFilePath } from "./files.server";
