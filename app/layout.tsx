@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import type { ReactNode } from "react";
+import { AccountNav } from "@/lib/auth/ui/account-nav";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -21,6 +22,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               Inference Lab
             </Link>
             <Link href="/#lessons">Lessons</Link>
+            <AccountNav />
           </nav>
         </header>
         <main id="main">{children}</main>

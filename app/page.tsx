@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { listLessons } from "@/lib/content/lessons.server";
+import { LessonProgressBadge } from "@/lib/quiz/ui/progress";
 
 export default async function HomePage() {
   const lessons = await listLessons();
@@ -29,6 +30,7 @@ export default async function HomePage() {
                   {lesson.experimentCount} {lesson.experimentCount === 1 ? "experiment" : "experiments"}
                 </span>
               </div>
+              <LessonProgressBadge slug={lesson.slug} />
             </li>
           ))}
         </ol>

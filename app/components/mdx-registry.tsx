@@ -2,6 +2,7 @@
 import type { ComponentType } from "react";
 import { Callout } from "@/lib/lesson-ui/callout";
 import { Figure } from "@/lib/lesson-ui/figure";
+import { Quiz } from "@/lib/quiz/ui/quiz";
 
 /**
  * The one list of components any lesson may use without importing them.
@@ -11,4 +12,5 @@ import { Figure } from "@/lib/lesson-ui/figure";
 export const lessonComponents: Record<string, ComponentType<any>> = {
   Callout,
   Figure,
+  Quiz,
 };

@@ -1,7 +1,9 @@
 import "server-only";
 import path from "node:path";
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/generated/prisma/sqlite";
+import { PrismaClient as PostgresPrismaClient } from "@/generated/prisma/postgresql";
 import { serverEnv } from "@/lib/env.server";
 
 /**
@@ -15,10 +17,16 @@ function sqliteFile(url: string): string {
   return file === ":memory:" ? file : path.resolve(/*turbopackIgnore: true*/ process.cwd(), file);
 }
 
+export function databaseProvider(): "sqlite" | "postgresql" {
+  return serverEnv().DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql";
+}
+
 function createClient(): Database {
   const { DATABASE_URL } = serverEnv();
-  if (!DATABASE_URL.startsWith("file:")) {
-    throw new Error(`DATABASE_URL ${DATABASE_URL.split(":")[0]}: this build supports SQLite (file:) only`);
+  if (databaseProvider() === "postgresql") {
+    // Both clients come from one schema (scripts/db.mjs derives the PostgreSQL one), so their
+    // model APIs are the same; the cast only bridges the two generated type namespaces.
+    return new PostgresPrismaClient({ adapter: new PrismaPg({ connectionString: DATABASE_URL }) }) as unknown as Database;
   }
   // `timeout` is better-sqlite3's busy timeout: a writer waits up to 5 s for the lock instead of failing.
   const adapter = new PrismaBetterSQLite3({ url: sqliteFile(DATABASE_URL), timeout: 5000 });
@@ -33,6 +41,7 @@ if (process.env.NODE_ENV !== "production") globalForDb.inferenceLabDb = db;
 /** Per-connection settings, applied once before the first query that needs them. */
 export function dbReady(): Promise<void> {
   globalForDb.inferenceLabDbReady ??= (async () => {
+    if (databaseProvider() !== "sqlite") return;
     await db.$queryRawUnsafe("PRAGMA journal_mode = WAL");
     await db.$queryRawUnsafe("PRAGMA foreign_keys = ON");
   })();
@@ -40,7 +49,7 @@ export function dbReady(): Promise<void> {
 }
 
 export async function databaseHealth(): Promise<{ ok: true; provider: string; latencyMs: number } | { ok: false; provider: string; error: string }> {
-  const provider = serverEnv().DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql";
+  const provider = databaseProvider();
   const started = performance.now();
   try {
     await dbReady();

@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { compileLesson, lessonSlugs, listLessons } from "@/lib/content/lessons.server";
+import { publicLessonQuizzes } from "@/lib/quiz/loader.server";
+import { QuizzesProvider } from "@/lib/quiz/ui/quiz-context";
+import { LessonProgressPanel } from "@/lib/quiz/ui/progress";
 import { LessonBody } from "./lesson-body";
 
 // Every lesson is compiled once, at build time; an unknown slug is a 404, never a compile.
@@ -26,6 +29,8 @@ export default async function LessonPage({ params }: Params) {
   const index = lessons.findIndex((entry) => entry.slug === slug);
   const previous = index > 0 ? lessons[index - 1] : undefined;
   const next = lessons[index + 1];
+  // Validated at build (a broken quiz.json fails the build); only the keyless public copy reaches the page.
+  const quizzes = publicLessonQuizzes(slug);
 
   return (
     <div className="lesson-layout">
@@ -40,7 +45,10 @@ export default async function LessonPage({ params }: Params) {
             ))}
           </ul>
         </section>
-        <LessonBody code={lesson.code} />
+        <QuizzesProvider quizzes={quizzes}>
+          <LessonBody code={lesson.code} />
+        </QuizzesProvider>
+        <LessonProgressPanel slug={slug} />
         <nav className="pager" aria-label="Lessons">
           {previous ? <Link href={`/lessons/${previous.slug}`} rel="prev">← {previous.title}</Link> : <span />}
           {next ? <Link href={`/lessons/${next.slug}`} rel="next">{next.title} →</Link> : <span />}

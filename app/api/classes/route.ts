@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { classesFor, createClass } from "@/lib/auth/classes.server";
+import { requireInstructor, requireUser } from "@/lib/auth/session.server";
+import { jsonOk } from "@/lib/http/errors";
+import { handleErrors, parseWith, readJsonBody } from "@/lib/inference/http.server";
+
+export function GET(request: Request) {
+  return handleErrors(async () => {
+    const user = await requireUser(request.headers);
+    return jsonOk({ role: user.role, classes: await classesFor(user.id, user.role) });
+  });
+}
+
+const createSchema = z.object({ name: z.string().trim().min(2).max(100) }).strict();
+
+export function POST(request: Request) {
+  return handleErrors(async () => {
+    const user = await requireInstructor(request.headers);
+    const { name } = parseWith(createSchema, await readJsonBody(request, 4096));
+    const created = await createClass(user.id, name);
+    return jsonOk({ id: created.id, name: created.name, joinCode: created.joinCode }, 201);
+  });
+}

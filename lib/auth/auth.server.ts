@@ -1,0 +1,63 @@
+import "server-only";
+import { betterAuth } from "better-auth";
+import { prismaAdapter } from "better-auth/adapters/prisma";
+import { db, databaseProvider } from "@/lib/db/client.server";
+import { hashPassword, verifyPassword } from "./password.server";
+import { authSecret } from "./secret.server";
+
+/**
+ * The header better-auth reads the client IP from. Under plain `next start`,
+ * Next keeps a client-sent X-Forwarded-For, so trusting it would let anyone
+ * dodge the login rate limit. Only a header that a reverse proxy you run sets
+ * (AUTH_CLIENT_IP_HEADER, e.g. x-real-ip) is trusted; app/api/auth strips it
+ * otherwise, and the limiter then keys on the path alone (plus our per-email throttle).
+ */
+export const clientIpHeader = (process.env.AUTH_CLIENT_IP_HEADER ?? "x-inference-lab-client-ip").toLowerCase();
+export const clientIpHeaderTrusted = Boolean(process.env.AUTH_CLIENT_IP_HEADER);
+
+function createAuth() {
+  return betterAuth({
+    secret: authSecret(),
+    ...(process.env.BETTER_AUTH_URL ? { baseURL: process.env.BETTER_AUTH_URL } : {}),
+    database: prismaAdapter(db, { provider: databaseProvider() }),
+    telemetry: { enabled: false },
+    emailAndPassword: {
+      enabled: true,
+      minPasswordLength: 8,
+      maxPasswordLength: 128,
+      autoSignIn: true,
+      password: { hash: hashPassword, verify: verifyPassword },
+    },
+    user: {
+      additionalFields: {
+        // input: false → a sign-up body can't make itself an instructor.
+        role: { type: "string", required: false, defaultValue: "learner", input: false },
+      },
+    },
+    session: { expiresIn: 60 * 60 * 24 * 14, updateAge: 60 * 60 * 24 },
+    rateLimit: {
+      enabled: true,
+      storage: "database",
+      window: 60,
+      max: 200,
+      customRules: {
+        // Without a trusted IP header every client shares one bucket, so keep it roomy enough for a class
+        // signing in together; per-account guessing is capped by the per-email throttle instead.
+        "/sign-in/email": clientIpHeaderTrusted ? { window: 60, max: 10 } : { window: 60, max: 120 },
+        "/sign-up/email": clientIpHeaderTrusted ? { window: 60, max: 10 } : { window: 60, max: 120 },
+      },
+    },
+    advanced: {
+      ipAddress: { ipAddressHeaders: [clientIpHeader] },
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+    },
+  });
+}
+
+type Auth = ReturnType<typeof createAuth>;
+const globalForAuth = globalThis as unknown as { inferenceLabAuth?: Auth };
+
+export function auth(): Auth {
+  globalForAuth.inferenceLabAuth ??= createAuth();
+  return globalForAuth.inferenceLabAuth;
+}
