@@ -42,7 +42,8 @@ const numericSchema = z
     message: "a numeric question needs exactly one of answer or fromResult",
   });
 
-export const questionSchema = z.union([singleSchema, multipleSchema, numericSchema]);
+// Discriminated on `type`, so a broken question reports its own field paths, not "Invalid input".
+export const questionSchema = z.discriminatedUnion("type", [singleSchema, multipleSchema, numericSchema]);
 
 export const quizFileSchema = z
   .object({

@@ -1,0 +1,4 @@
+import { apiSuite } from "./api-suite";
+import { postgresDatabase } from "./databases";
+
+apiSuite("postgresql", postgresDatabase);
