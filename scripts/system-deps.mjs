@@ -8,6 +8,7 @@ import { log } from "./lib.mjs";
 export const systemPackages = {
   chromium: "end-to-end tests drive Debian's Chromium; its SwiftShader Vulkan driver backs the server webgpu lane",
   libvulkan1: "the Vulkan loader onnxruntime-node's WebGPU provider (Dawn) loads",
+  postgresql: "the database tests also run against a throwaway PostgreSQL server (initdb + pg_ctl on 127.0.0.1)",
 };
 
 function isInstalled(name) {
