@@ -1,0 +1,156 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { openBrowser, type LabBrowser } from "./browser";
+
+const baseUrl = inject("baseUrl");
+const root = path.resolve(import.meta.dirname, "..", "..");
+let browser: LabBrowser;
+
+type QuizJson = { id: string; questions: Array<{ explanation?: string; choices?: Array<{ explanation: string }> }> };
+const quizzes = ["cpu-or-gpu", "latency-is-a-distribution"].map(
+  (slug) => JSON.parse(readFileSync(path.join(root, "content", "lessons", slug, "quiz.json"), "utf8")) as QuizJson,
+);
+/** Every explanation (the first 40 characters are plenty to recognise one) is a secret until submission. */
+const secrets = quizzes.flatMap((quiz) =>
+  quiz.questions.flatMap((q) => [...(q.explanation ? [q.explanation] : []), ...(q.choices ?? []).map((c) => c.explanation)]).map((s) => s.slice(0, 40)),
+);
+
+beforeAll(async () => {
+  browser = await openBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
+
+function leaks(body: string): string[] {
+  const found = secrets.filter((secret) => body.includes(secret));
+  if (/"correct"\s*:\s*(true|false)|\\"correct\\":(true|false)/.test(body)) found.push('a "correct" flag');
+  return found;
+}
+
+describe("no answer key reaches the browser before submitting", () => {
+  it("appears in no HTML, JS, RSC or JSON response of the lesson pages, for a visitor and a signed-in learner", async () => {
+    // The detector itself must fire on the real key files, or an empty result would prove nothing.
+    expect(leaks(JSON.stringify(quizzes)).length).toBeGreaterThan(secrets.length);
+    const { context } = await openBrowser().then((b) => {
+      afterAll(() => b.close());
+      return b;
+    });
+    const page = await context.newPage();
+    const checked: string[] = [];
+    const problems: string[] = [];
+    const pending: Promise<void>[] = [];
+    page.on("response", (response) => {
+      const type = response.headers()["content-type"] ?? "";
+      if (!/html|javascript|json|x-component|text\/plain/.test(type)) return;
+      pending.push(
+        response.text().then(
+          (body) => {
+            checked.push(response.url());
+            const found = leaks(body);
+            if (found.length > 0) problems.push(`${response.url()}: ${found.join(", ")}`);
+          },
+          () => undefined,
+        ),
+      );
+    });
+    for (const slug of ["cpu-or-gpu", "latency-is-a-distribution"]) {
+      await page.goto(`${baseUrl}/lessons/${slug}`);
+      await page.getByRole("button", { name: "Sign up to submit" }).waitFor();
+    }
+    // Sign up, then load again: the signed-in learner's requests (session, progress, own attempts) carry no key either.
+    await page.goto(`${baseUrl}/sign-up`);
+    await page.getByLabel("Email").fill("leak-check@example.com");
+    await page.getByLabel(/^Password/).fill("leak check password");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.waitForURL(`${baseUrl}/`);
+    for (const slug of ["cpu-or-gpu", "latency-is-a-distribution"]) {
+      await page.goto(`${baseUrl}/lessons/${slug}`);
+      await page.getByRole("button", { name: "Submit answers" }).waitFor();
+      // Client-side navigation fetches the RSC payload, which carries the page's props.
+      const rsc = await page.evaluate(async (url) => (await fetch(url, { headers: { RSC: "1" } })).text(), `${baseUrl}/lessons/${slug}`);
+      const found = leaks(rsc);
+      if (found.length > 0) problems.push(`RSC ${slug}: ${found.join(", ")}`);
+      checked.push(`RSC ${slug}`);
+    }
+    await Promise.all(pending);
+    for (const quiz of quizzes) {
+      const text = await (await fetch(`${baseUrl}/api/quizzes/${quiz.id}`)).text();
+      expect(text).toContain('"questions"');
+      problems.push(...leaks(text).map((l) => `/api/quizzes/${quiz.id}: ${l}`));
+    }
+    expect(checked.filter((url) => url.includes("/_next/static/") && url.endsWith(".js")).length).toBeGreaterThan(3);
+    expect(checked.some((url) => url.includes("/api/quizzes/") && url.endsWith("/attempts"))).toBe(true);
+    expect(problems).toEqual([]);
+  });
+});
+
+describe("quiz and progress in a real browser", () => {
+  it("asks a visitor to sign up, keeps their answers, grades, explains, and shows progress after a reload", async () => {
+    const { page } = browser;
+    await page.goto(`${baseUrl}/lessons/cpu-or-gpu`);
+    const quiz = page.getByTestId("quiz-cpu-or-gpu");
+    // Keyboard only for the first answer: focus the first radio of the group, then arrow keys move the choice.
+    await quiz.getByRole("radio", { name: "Reading the 67 MB of weights from memory" }).focus();
+    await page.keyboard.press("Space");
+    expect(await quiz.getByRole("radio", { name: "Reading the 67 MB of weights from memory" }).isChecked()).toBe(true);
+    await quiz.getByRole("checkbox", { name: "The latency target each request must meet" }).check();
+    await quiz.getByRole("button", { name: "Sign up to submit" }).click();
+
+    await page.waitForURL("**/sign-up?next=*");
+    await page.getByLabel("Email").fill("learner@example.com");
+    await page.getByLabel(/^Password/).fill("learner password");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.waitForURL("**/lessons/cpu-or-gpu*");
+
+    // The answers given before signing up are still there.
+    await quiz.getByRole("button", { name: "Submit answers" }).waitFor();
+    expect(await quiz.getByRole("radio", { name: "Reading the 67 MB of weights from memory" }).isChecked()).toBe(true);
+    expect(await quiz.getByRole("checkbox", { name: "The latency target each request must meet" }).isChecked()).toBe(true);
+    await quiz.getByRole("checkbox", { name: "The request rate" }).check();
+    await quiz.getByRole("checkbox", { name: "Whether the model was trained on a GPU" }).check();
+    await quiz.getByLabel(/Your answer \(FLOP\/byte\)/).fill("32");
+    await quiz.getByLabel(/Your answer \(MB\)/).fill("80");
+    await quiz.getByRole("radio", { name: /Time session creation and the first run separately/ }).check();
+    await quiz.getByRole("button", { name: "Submit answers" }).click();
+
+    // 1 + (2 right − 1 wrong)/3 + 1 + 0 + 1 = 3.33; announced politely and shown with every choice explained.
+    await expect.poll(() => page.getByTestId("quiz-status").innerText()).toBe("Submitted. You scored 3.33 out of 5.");
+    expect(await page.getByTestId("quiz-status").getAttribute("aria-live")).toBe("polite");
+    expect(await page.getByTestId("quiz-score").innerText()).toBe("You scored 3.33 out of 5");
+    expect(await page.getByTestId("feedback-three-numbers-training").innerText()).toMatch(/^You chose: Whether the model was trained on a GPU — incorrect\. No: where a model was trained/);
+    expect(await page.getByTestId("feedback-memory-bound-arithmetic").innerText()).toMatch(/incorrect\. 33\.6 million multiply-adds/);
+    expect(await page.getByTestId("quiz-feedback").innerText()).toMatch(/You answered 80; expected 67\.1/);
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId("quiz-previous").innerText()).toBe("Your best so far: 3.33 of 5 (1 attempt).");
+    await expect.poll(() => page.getByTestId("lesson-progress").innerText()).toContain("Best quiz score: 67%");
+    // Scrolled to the end of the lesson → read.
+    await page.getByTestId("lesson-progress").scrollIntoViewIfNeeded();
+    await expect.poll(() => page.getByTestId("progress-read").innerText()).toBe("✓ Read");
+
+    await page.goto(baseUrl);
+    await expect.poll(() => page.getByTestId("progress-cpu-or-gpu").innerText()).toMatch(/✓ Read[\s\S]*Best quiz score: 67%/);
+    await expect.poll(() => page.getByTestId("progress-latency-is-a-distribution").innerText()).toMatch(/Not read yet[\s\S]*Best quiz score: —/);
+  });
+
+  it("shows the same progress on another device after signing in", async () => {
+    const other = await openBrowser();
+    try {
+      const { page } = other;
+      await page.goto(`${baseUrl}/login?next=/`);
+      await page.getByLabel("Email").fill("learner@example.com");
+      await page.getByLabel("Password").fill("learner password");
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.waitForURL(`${baseUrl}/`);
+      await expect.poll(() => page.getByTestId("progress-cpu-or-gpu").innerText()).toMatch(/✓ Read[\s\S]*Best quiz score: 67%/);
+      expect(await page.getByTestId("signed-in-as").innerText()).toBe("learner");
+      await page.getByRole("button", { name: "Sign out" }).click();
+      await expect.poll(() => page.getByRole("link", { name: "Sign in" }).count()).toBe(1);
+      expect(await page.getByTestId("progress-cpu-or-gpu").count()).toBe(0);
+    } finally {
+      await other.close();
+    }
+  });
+});
