@@ -13,15 +13,18 @@ export async function progressFor(userId: string): Promise<Record<string, Lesson
   await dbReady();
   const [rows, attempts] = await Promise.all([
     db.lessonProgress.findMany({ where: { userId } }),
-    db.quizAttempt.groupBy({ by: ["lessonSlug"], where: { userId }, _count: { _all: true } }),
+    // By maxScore too, so a quiz that gained a question still compares fractions, not raw points.
+    db.quizAttempt.groupBy({ by: ["lessonSlug", "maxScore"], where: { userId }, _count: { _all: true }, _max: { score: true } }),
   ]);
   const out: Record<string, LessonProgressView> = {};
   for (const row of rows) {
-    out[row.lessonSlug] = { read: row.readAt !== null, experimentsRun: row.experimentsRun, bestScore: row.bestScore, attempts: 0 };
+    out[row.lessonSlug] = { read: row.readAt !== null, experimentsRun: row.experimentsRun, bestScore: null, attempts: 0 };
   }
   for (const group of attempts) {
     const entry = (out[group.lessonSlug] ??= { read: false, experimentsRun: 0, bestScore: null, attempts: 0 });
-    entry.attempts = group._count._all;
+    entry.attempts += group._count._all;
+    const fraction = group.maxScore > 0 ? (group._max.score ?? 0) / group.maxScore : 0;
+    entry.bestScore = Math.max(entry.bestScore ?? 0, fraction);
   }
   return out;
 }

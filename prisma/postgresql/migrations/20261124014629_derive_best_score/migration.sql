@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "LessonProgress" DROP COLUMN "bestScore";

@@ -1,0 +1,4 @@
+// Benchmarks measure the production build; (re)build it only when sources changed.
+import { ensureBuilt } from "../lib.mjs";
+
+ensureBuilt();
