@@ -77,6 +77,7 @@ function gradeNumeric(question: NumericQuestion, answer: AnswerValue | undefined
     given,
     expected,
     tolerance: question.tolerance,
+    toleranceType: question.toleranceType,
     explanation:
       expected === null
         ? `${question.explanation} (No stored experiment result to check against yet: run the lesson's experiment while signed in, then try again.)`

@@ -124,6 +124,7 @@ export interface QuestionResult {
   given?: number | null;
   expected?: number | null;
   tolerance?: number;
+  toleranceType?: "absolute" | "relative";
   explanation?: string;
 }
 

@@ -69,7 +69,8 @@ async function main() {
     // A clock-stopped run drops the replies still in flight, which makes "attempts == 2xx" unprovable.
     // So a short run measures the rate, and the real run gives each connection a fixed number of
     // requests that takes about `seconds` at that rate, then waits for every reply.
-    const calibration = await load({ duration: 3 });
+    await load({ duration: 2 }); // warm-up: JIT, caches, SQLite pages
+    const calibration = await load({ duration: 4 });
     const perConnection = Math.max(1, Math.round((calibration.requests.average * seconds) / connections));
     const before = await settledCount(file);
     const result = await load({ maxConnectionRequests: perConnection, duration: seconds * 10 });

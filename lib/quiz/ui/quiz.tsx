@@ -211,6 +211,11 @@ function QuizForm({ quiz }: { quiz: PublicQuiz }) {
   );
 }
 
+function toleranceText(result: QuestionResult): string {
+  const tolerance = result.tolerance ?? 0;
+  return result.toleranceType === "relative" ? `${Math.round(tolerance * 1000) / 10}%` : String(tolerance);
+}
+
 function formatScore(score: number): string {
   return Number.isInteger(score) ? String(score) : score.toFixed(2);
 }
@@ -312,7 +317,7 @@ function Feedback({
             ) : (
               <p>
                 You answered {r.given ?? "nothing"}
-                {r.expected !== null && r.expected !== undefined ? `; expected ${r.expected} ± ${r.tolerance}` : ""}. {r.explanation}
+                {r.expected !== null && r.expected !== undefined ? `; expected ${r.expected} ± ${toleranceText(r)}` : ""}. {r.explanation}
               </p>
             )}
           </li>

@@ -58,7 +58,7 @@ describe("gradeQuiz", () => {
     expect(one!.choices!.every((c) => c.explanation.startsWith("because"))).toBe(true);
     expect(many).toMatchObject({ score: 0.5, correct: false });
     expect(abs).toMatchObject({ score: 1, given: 10.4, expected: 10 });
-    expect(rel).toMatchObject({ score: 0, expected: 200 });
+    expect(rel).toMatchObject({ score: 0, expected: 200, tolerance: 0.05, toleranceType: "relative" });
     expect(own).toMatchObject({ score: 0, given: null, expected: 32 });
   });
 
