@@ -1,6 +1,26 @@
 import path from "node:path";
 import { defineConfig } from "vitest/config";
 
+// Vitest's reporter calls Map.groupBy (Node 21+) when it prints failures; on
+// Node 20 that crash hid which test failed. Reporters run in this process.
+if (typeof (Map as { groupBy?: unknown }).groupBy !== "function") {
+  Object.defineProperty(Map, "groupBy", {
+    configurable: true,
+    writable: true,
+    value<K, T>(items: Iterable<T>, key: (item: T, index: number) => K): Map<K, T[]> {
+      const groups = new Map<K, T[]>();
+      let index = 0;
+      for (const item of items) {
+        const k = key(item, index++);
+        const group = groups.get(k);
+        if (group) group.push(item);
+        else groups.set(k, [item]);
+      }
+      return groups;
+    },
+  });
+}
+
 const alias = { "@": path.resolve(import.meta.dirname) };
 
 export default defineConfig({

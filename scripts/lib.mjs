@@ -96,6 +96,14 @@ export function ensureGenerated() {
   writeStamp("generated/.stamp", wanted);
 }
 
+/**
+ * Trained, converted and quantized models (generated/models). The builder keeps
+ * its own stamp and returns in about a second when nothing changed.
+ */
+export function ensureModels() {
+  run(bin("tsx"), [path.join(root, "scripts", "models", "build.ts")], { timed: "models" });
+}
+
 /** Sources that end up in the production build; a change in any of them means rebuild. */
 export const buildInputs = [
   "app", "lib", "content", "public", "prisma", "scripts", "next.config.ts", "tsconfig.json", "package-lock.json",

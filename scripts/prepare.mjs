@@ -1,5 +1,6 @@
 // Everything `next dev` / `next build` need that is generated rather than committed.
-import { ensureGenerated, ensureInstalled } from "./lib.mjs";
+import { ensureGenerated, ensureInstalled, ensureModels } from "./lib.mjs";
 
 ensureInstalled();
 ensureGenerated();
+ensureModels();

@@ -1,13 +1,14 @@
 // `npm test`: everything, from a fresh clone. Installs what the tests use
 // (npm packages; Debian's chromium and Vulkan loader when root), then runs
 // lint, type check, unit tests, a production build and the end-to-end tests.
-import { bin, ensureBuilt, ensureGenerated, ensureInstalled, log, run } from "./lib.mjs";
+import { bin, ensureBuilt, ensureGenerated, ensureInstalled, ensureModels, log, run } from "./lib.mjs";
 import { ensureSystemPackages } from "./system-deps.mjs";
 
 const started = Date.now();
 ensureInstalled();
 ensureSystemPackages();
 ensureGenerated();
+ensureModels();
 
 log("lint");
 run(bin("eslint"), ["--max-warnings", "0", "."], { timed: "lint" });

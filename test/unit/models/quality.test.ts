@@ -57,7 +57,11 @@ describe.each(variants.map((m) => [m.id, m] as const))("%s", (id, spec) => {
 
 describe("damaged model files", () => {
   const directory = mkdtempSync(path.join(os.tmpdir(), "models-"));
-  const original = readFileSync(modelFilePath(getModel("digits-mlp")!));
+  // Read in a hook, not at collection: on a fresh clone the file exists only after the build above.
+  let original: Buffer;
+  beforeAll(() => {
+    original = readFileSync(modelFilePath(getModel("digits-mlp")!));
+  });
 
   it("names a truncated file", () => {
     const file = path.join(directory, "truncated.onnx");
