@@ -26,6 +26,7 @@ describe("GET /api/health", () => {
       expect(response.status).toBe(200);
       const body = await response.json();
       expect(body).toMatchObject({ status: "ok", database: { ok: true, provider: "sqlite" } });
+      expect(body.lanes.find((lane: { id: string }) => lane.id === "cpu")).toMatchObject({ available: true, software: false });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
