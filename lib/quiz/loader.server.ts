@@ -2,6 +2,7 @@ import "server-only";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { lessonSlugs, lessonsRoot } from "@/lib/content/lessons.server";
+import { RESULT_RESOLVER_NAMES } from "./resolvers.server";
 import { quizFileSchema, toPublicQuiz, type PublicQuiz, type QuizFile } from "./schema";
 
 export interface LoadedQuiz {
@@ -37,6 +38,14 @@ export function loadLessonQuiz(slug: string, root = lessonsRoot()): LoadedQuiz |
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "quiz"}: ${issue.message}`);
     throw new QuizFileError(relative, problems.join("; "));
+  }
+  for (const question of parsed.data.questions) {
+    if (question.type === "numeric" && question.fromResult && !RESULT_RESOLVER_NAMES.includes(question.fromResult)) {
+      throw new QuizFileError(
+        relative,
+        `question ${question.id}: fromResult "${question.fromResult}" is not a stored result; known: ${RESULT_RESOLVER_NAMES.join(", ")}`,
+      );
+    }
   }
   const loaded = { lessonSlug: slug, quiz: parsed.data };
   cache.set(key, { mtimeMs, loaded });

@@ -1,15 +1,33 @@
 import "server-only";
+import { db, dbReady } from "@/lib/db/client.server";
 
 /**
  * Numeric questions may check against the learner's own stored experiment
- * result (`"fromResult": "<name>"` in quiz.json). Whoever stores results
- * registers a resolver under that name; without one (or without a result)
- * the question can't be right yet and its feedback says so.
+ * result (`"fromResult": "<name>"` in quiz.json): "what batch size gave your
+ * device its highest throughput?" has no single right answer across a class.
+ * Without a stored result the question can't be right yet and its feedback says so.
  */
 export type ResultResolver = (userId: string) => Promise<number | null>;
 
-const resolvers = new Map<string, ResultResolver>();
+/** The learner's most recent stored result of one experiment kind, any lane. */
+async function latestResult(userId: string, experiment: string) {
+  await dbReady();
+  return db.experimentResult.findFirst({
+    where: { userId, experiment },
+    orderBy: { createdAt: "desc" },
+    select: { batchSize: true, p50Ms: true, throughput: true },
+  });
+}
 
+const resolvers = new Map<string, ResultResolver>([
+  // A batch sweep stores the batch size that reached its highest throughput.
+  ["best-batch-size", async (userId) => (await latestResult(userId, "batch-sweep"))?.batchSize ?? null],
+  ["latency-p50-ms", async (userId) => (await latestResult(userId, "latency"))?.p50Ms ?? null],
+]);
+
+export const RESULT_RESOLVER_NAMES: readonly string[] = [...resolvers.keys()];
+
+/** For tests and deployments that add their own result-backed questions. */
 export function registerResultResolver(name: string, resolver: ResultResolver): void {
   resolvers.set(name, resolver);
 }
