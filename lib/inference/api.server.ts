@@ -29,6 +29,7 @@ export function capabilities(): Promise<Response> {
       flopsPerItem: m.flopsPerItem ?? null,
       weightBytes: m.weightBytes ?? null,
       parameters: m.parameters ?? null,
+      ...(m.catalog ? { catalog: m.catalog } : {}),
     }));
     return jsonOk({
       lanes,

@@ -31,6 +31,15 @@ export interface InferenceModel {
   sessionConfig?: Record<string, string>;
   /** The catalog's own input generator (ranges, constants); the engine's generic one otherwise. */
   makeInput?: (batch: number, seed: number) => Record<string, unknown>;
+  /** What the model zoo knows beyond shapes (task, variant, licence, measured quality), shown as is by /api/capabilities. */
+  catalog?: {
+    task: string;
+    variant: string;
+    baseId: string;
+    license: string;
+    source: string;
+    evaluation: unknown;
+  };
   /** Checks the file (exists, parses) and throws an HttpError naming the problem. */
   verify?: () => void;
 }

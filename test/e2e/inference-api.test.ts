@@ -43,6 +43,10 @@ describe("inference API on the production server", () => {
     const digits = body.models.find((m: { id: string }) => m.id === "digits-mlp");
     expect(digits.inputs).toEqual(getModel("digits-mlp")!.inputs.map(({ name, dtype, shape }) => ({ name, dtype, shape })));
     expect(body.models.map((m: { id: string }) => m.id)).toEqual(expect.arrayContaining(["digits-mlp-int8-dynamic", "ocr-det", "silero-vad"]));
+    // The zoo's measured facts travel with each model: quality against fp32, and FLOPs for GFLOP/s.
+    const detector = body.models.find((m: { id: string }) => m.id === "ocr-det-int8-static");
+    expect(detector.catalog).toMatchObject({ variant: "int8-static", baseId: "ocr-det", evaluation: { metric: { name: "maskIoU" } } });
+    expect(detector.flopsPerItem).toBeGreaterThan(1e9);
   });
 
   it("gives the same digits on cpu and on the webgpu lane, and labels a software GPU as one", async () => {
