@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import { readFileSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { compareWithBase, FULL_EVAL, type Metric } from "@/lib/models/evaluate.server";
+import { compareWithBase, FULL_EVAL } from "@/lib/models/evaluate.server";
 import { generatedModelsStaleReason, modelFilePath, repoRoot } from "@/lib/models/files.server";
 import { decodeModel, weightStats } from "@/lib/models/onnx-builder";
 import { countFlops } from "@/lib/models/flops.server";
