@@ -152,8 +152,15 @@ export function weightStats(model: onnx.IModelProto): { parameters: number; weig
   const bytesPer: Record<number, number> = { [DataType.FLOAT]: 4, [DataType.INT8]: 1, [DataType.UINT8]: 1, [DataType.INT32]: 4, [DataType.INT64]: 8, [DataType.FLOAT16]: 2 };
   let parameters = 0;
   let weightBytes = 0;
-  const constants = (model.graph?.node ?? []).filter((n) => n.opType === "Constant").map((n) => n.attribute?.find((a) => a.name === "value")?.t);
-  for (const t of [...(model.graph?.initializer ?? []), ...constants]) {
+  // Silero VAD keeps its weights inside If branches (one per sample rate): walk subgraphs too.
+  const tensorsOf = (graph: onnx.IGraphProto | null | undefined): (onnx.ITensorProto | null | undefined)[] => [
+    ...(graph?.initializer ?? []),
+    ...(graph?.node ?? []).flatMap((n) => [
+      ...(n.opType === "Constant" ? [n.attribute?.find((a) => a.name === "value")?.t] : []),
+      ...(n.attribute ?? []).flatMap((a) => [...(a.g ? tensorsOf(a.g) : []), ...(a.graphs ?? []).flatMap(tensorsOf)]),
+    ]),
+  ];
+  for (const t of tensorsOf(model.graph)) {
     // Shape and index constants are not weights; float and quantized tensors are.
     if (!t || t.dataType === DataType.INT64) continue;
     const count = elementCount(dimsOf(t));
