@@ -2,9 +2,14 @@ import "server-only";
 import { z } from "zod";
 
 /**
- * The server's configuration, validated once at start-up. Secrets come only
- * from the environment; a bad value stops the server with a message naming it.
+ * The server's configuration, validated at start-up (instrumentation.ts) and on
+ * every read, so a bad value stops the server with a message naming it instead of
+ * quietly falling back to a default. Secrets come only from the environment.
  */
+const unsetIfEmpty = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess(unsetIfEmpty, schema.optional());
+const positiveInt = (fallback: number, min: number) => z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).default(fallback));
+
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z
@@ -13,6 +18,19 @@ const envSchema = z.object({
     .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
       message: "must start with file: (SQLite) or postgresql:// (PostgreSQL)",
     }),
+  // Signs session cookies; without it a secret is generated into data/.auth-secret (one instance only).
+  BETTER_AUTH_SECRET: optional(z.string().min(32, "must be at least 32 characters")),
+  BETTER_AUTH_URL: optional(z.url({ protocol: /^https?$/, error: "must be the site's http(s) URL" })),
+  // The header a trusted reverse proxy sets to the client's address (rate limits key on it).
+  AUTH_CLIENT_IP_HEADER: optional(z.string().regex(/^[A-Za-z0-9-]+$/, "must be an HTTP header name")),
+  // An Open Inference Protocol (KServe v2) server for the remote lane.
+  REMOTE_INFERENCE_URL: optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL of a KServe v2 server" })),
+  // The lane /v2/models/{name}/infer runs on.
+  V2_LANE: z.preprocess(unsetIfEmpty, z.enum(["cpu", "cuda", "webgpu", "remote"]).default("cpu")),
+  // Benchmark jobs waiting per hardware resource beyond the one running; more are refused with 429.
+  BENCHMARK_QUEUE_SIZE: positiveInt(3, 0),
+  // No benchmark job runs longer than this, whatever it asked for.
+  BENCHMARK_TIME_CAP_MS: positiveInt(180_000, 100),
 });
 
 export type ServerEnv = z.infer<typeof envSchema>;
@@ -26,11 +44,9 @@ function parseEnv(source: NodeJS.ProcessEnv): ServerEnv {
   return result.data;
 }
 
-let cached: ServerEnv | undefined;
-
+/** Parsed on each call (microseconds): tests and operators may change the environment of a running process. */
 export function serverEnv(): ServerEnv {
-  cached ??= parseEnv(process.env);
-  return cached;
+  return parseEnv(process.env);
 }
 
 export { parseEnv as parseServerEnvForTests };

@@ -2,6 +2,7 @@ import "server-only";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
 import { db, databaseProvider } from "@/lib/db/client.server";
+import { serverEnv } from "@/lib/env.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { authSecret } from "./secret.server";
 
@@ -12,13 +13,14 @@ import { authSecret } from "./secret.server";
  * (AUTH_CLIENT_IP_HEADER, e.g. x-real-ip) is trusted; app/api/auth strips it
  * otherwise, and the limiter then keys on the path alone (plus our per-email throttle).
  */
-export const clientIpHeader = (process.env.AUTH_CLIENT_IP_HEADER ?? "x-inference-lab-client-ip").toLowerCase();
-export const clientIpHeaderTrusted = Boolean(process.env.AUTH_CLIENT_IP_HEADER);
+const configuredIpHeader = serverEnv().AUTH_CLIENT_IP_HEADER;
+export const clientIpHeader = (configuredIpHeader ?? "x-inference-lab-client-ip").toLowerCase();
+export const clientIpHeaderTrusted = Boolean(configuredIpHeader);
 
 function createAuth() {
   return betterAuth({
     secret: authSecret(),
-    ...(process.env.BETTER_AUTH_URL ? { baseURL: process.env.BETTER_AUTH_URL } : {}),
+    ...(serverEnv().BETTER_AUTH_URL ? { baseURL: serverEnv().BETTER_AUTH_URL } : {}),
     database: prismaAdapter(db, { provider: databaseProvider() }),
     telemetry: { enabled: false },
     emailAndPassword: {

@@ -1,4 +1,5 @@
 import "server-only";
+import { serverEnv } from "@/lib/env.server";
 import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -10,11 +11,8 @@ import path from "node:path";
  * instances sharing a PostgreSQL database must all get the same secret from env.
  */
 export function authSecret(): string {
-  const fromEnv = process.env.BETTER_AUTH_SECRET;
-  if (fromEnv) {
-    if (fromEnv.length < 32) throw new Error("BETTER_AUTH_SECRET must be at least 32 characters");
-    return fromEnv;
-  }
+  const fromEnv = serverEnv().BETTER_AUTH_SECRET;
+  if (fromEnv) return fromEnv;
   const file = path.join(/*turbopackIgnore: true*/ process.cwd(), "data", ".auth-secret");
   if (existsSync(file)) {
     const stored = readFileSync(file, "utf8").trim();

@@ -1,4 +1,5 @@
 import "server-only";
+import { serverEnv } from "@/lib/env.server";
 import { HttpError, jsonError, jsonOk } from "@/lib/http/errors";
 import { benchmarkJobs } from "./benchmarks.server";
 import { listModels, modelReady, requireModel } from "./catalog.server";
@@ -132,8 +133,7 @@ export function benchmarkEvents(id: string, request: Request): Promise<Response>
 
 /** The lane v2 requests run on: V2_LANE, default cpu. Never remote-to-self by accident: pick it explicitly. */
 export function v2Lane(): LaneId {
-  const lane = process.env.V2_LANE?.trim();
-  return lane === "cuda" || lane === "webgpu" || lane === "remote" ? lane : "cpu";
+  return serverEnv().V2_LANE;
 }
 
 export function v2ServerMetadata(): Response {

@@ -1,6 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { serverEnv } from "@/lib/env.server";
 import { HttpError } from "@/lib/http/errors";
 import { requireModel } from "./catalog.server";
 import { generateFeeds } from "./inputs.server";
@@ -55,19 +56,14 @@ interface Job {
   expectedMs: number;
 }
 
-function envInt(name: string, fallback: number): number {
-  const value = Number(process.env[name]);
-  return Number.isFinite(value) && value > 0 ? Math.floor(value) : fallback;
-}
-
 /** Jobs waiting per hardware resource beyond the one running; more → 429. */
 export function maxQueued(): number {
-  return envInt("BENCHMARK_QUEUE_SIZE", 3);
+  return serverEnv().BENCHMARK_QUEUE_SIZE;
 }
 
 /** No job runs longer than this, whatever it asked for. */
 export function timeCapMs(): number {
-  return envInt("BENCHMARK_TIME_CAP_MS", 180_000);
+  return serverEnv().BENCHMARK_TIME_CAP_MS;
 }
 
 /**
