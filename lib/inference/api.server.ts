@@ -1,11 +1,12 @@
 import "server-only";
+import { z } from "zod";
 import { serverEnv } from "@/lib/env.server";
 import { HttpError, jsonError, jsonOk } from "@/lib/http/errors";
-import { benchmarkJobs } from "./benchmarks.server";
+import { benchmarkJobs, recentBenchmarks } from "./benchmarks.server";
 import { listModels, modelReady, requireModel } from "./catalog.server";
 import { infer } from "./engine.server";
 import { handleErrors, MAX_BODY_BYTES, parseWith, readJsonBody } from "./http.server";
-import { detectLanes, getLane, type LaneId, requireLane } from "./lanes.server";
+import { detectLanes, getLane, LANE_IDS, type LaneId, requireLane } from "./lanes.server";
 import { decodeV2Request, encodeV2Outputs, MODEL_VERSION, modelMetadata, serverMetadata, v2InferRequestSchema } from "./oip.server";
 import { benchmarkRequestSchema, inferRequestSchema } from "./schemas";
 import { getRunner } from "./sessions.server";
@@ -48,6 +49,22 @@ export function inferJson(body: unknown) {
 
 export function postInfer(request: Request): Promise<Response> {
   return handleErrors(async () => jsonOk(await inferJson(await readJsonBody(request))));
+}
+
+const recentQuerySchema = z
+  .object({
+    model: z.string().min(1).optional(),
+    lane: z.enum(LANE_IDS).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();
+
+/** GET /api/benchmarks: finished runs, newest first, so a class sees what others measured. */
+export function listBenchmarks(request: Request): Promise<Response> {
+  return handleErrors(async () => {
+    const query = parseWith(recentQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
+    return jsonOk({ runs: await recentBenchmarks({ modelId: query.model, lane: query.lane, limit: query.limit }) });
+  });
 }
 
 export function postBenchmark(request: Request): Promise<Response> {

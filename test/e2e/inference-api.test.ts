@@ -122,5 +122,12 @@ describe("inference API on the production server", () => {
     expect(body.results.scenario.latencyMs.n).toBeGreaterThanOrEqual(50);
     expect(body.results.scenario.latencyMs.p50).toBeGreaterThan(0);
     expect(body.results.session.createMs).toBeGreaterThan(0);
+
+    const listed = await getJson("/api/benchmarks?model=digits-mlp&lane=cpu&limit=5");
+    expect(listed.status).toBe(200);
+    expect(listed.body.runs.map((run: { id: string }) => run.id)).toContain(created.body.id);
+    const bad = await getJson("/api/benchmarks?lane=tpu");
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toMatch(/lane/);
   });
 });

@@ -1,4 +1,4 @@
-import { postBenchmark } from "@/lib/inference/api.server";
+import { listBenchmarks, postBenchmark } from "@/lib/inference/api.server";
 
 // onnxruntime-node is a native addon: Node runtime, never cached.
 export const runtime = "nodejs";
@@ -6,4 +6,8 @@ export const dynamic = "force-dynamic";
 
 export function POST(request: Request) {
   return postBenchmark(request);
+}
+
+export function GET(request: Request) {
+  return listBenchmarks(request);
 }
