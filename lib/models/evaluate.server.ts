@@ -41,7 +41,8 @@ function floatInput(name: string, data: Float32Array, dims: number[]): InputTens
 export function evaluationInputs(baseId: string, size: EvalSize): InputTensor[][] {
   const { test } = loadDigits();
   switch (baseId) {
-    case "digits-mlp": {
+    case "digits-mlp":
+    case "digits-cnn": {
       const batch = digitBatch(test, 0, size.digits);
       return [[floatInput("pixels", batch.pixels, [batch.labels.length, 784])]];
     }
@@ -123,7 +124,8 @@ export async function compareWithBase(variant: ModelSpec, runVariant: Runner, ru
     pairs.push([q[output]!, f[output]!]);
   }
   switch (variant.baseId) {
-    case "digits-mlp": {
+    case "digits-mlp":
+    case "digits-cnn": {
       const labels = digitBatch(loadDigits().test, 0, size.digits).labels;
       return { name: "accuracy", value: argmaxAccuracy(pairs[0]![0].data, labels), baseline: argmaxAccuracy(pairs[0]![1].data, labels), samples: labels.length };
     }

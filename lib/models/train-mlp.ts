@@ -53,12 +53,63 @@ function dense(x: Float32Array, batch: number, layer: DenseLayer, out: Float32Ar
   }
 }
 
-export function predictLogits(layers: readonly DenseLayer[], x: Float32Array, batch: number): Float32Array {
-  let current = x;
+/**
+ * A convolution run as a dense layer over image patches (im2col): `layer` maps
+ * one kernel×kernel patch (inWidth = kernel²) to `filters` channels (outWidth),
+ * shared by every output position. Its output is laid out [item][position][filter].
+ */
+export interface ConvFrontEnd {
+  layer: DenseLayer;
+  kernel: number;
+  stride: number;
+  /** Side of the square single-channel input image. */
+  side: number;
+}
+
+export function convOutputSide(front: Pick<ConvFrontEnd, "kernel" | "stride" | "side">): number {
+  return Math.floor((front.side - front.kernel) / front.stride) + 1;
+}
+
+/** [batch, side²] images → [batch · positions, kernel²] patches. */
+function patches(x: Float32Array, batch: number, front: ConvFrontEnd): Float32Array {
+  const { kernel, stride, side } = front;
+  const outSide = convOutputSide(front);
+  const out = new Float32Array(batch * outSide * outSide * kernel * kernel);
+  let o = 0;
+  for (let b = 0; b < batch; b += 1) {
+    const image = b * side * side;
+    for (let oy = 0; oy < outSide; oy += 1) {
+      for (let ox = 0; ox < outSide; ox += 1) {
+        for (let ky = 0; ky < kernel; ky += 1) {
+          const row = image + (oy * stride + ky) * side + ox * stride;
+          for (let kx = 0; kx < kernel; kx += 1) out[o++] = x[row + kx]!;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function relu(values: Float32Array): Float32Array {
+  for (let i = 0; i < values.length; i += 1) if (values[i]! < 0) values[i] = 0;
+  return values;
+}
+
+/** The convolution's ReLU output, flattened per item: the dense head's input. */
+function convForward(front: ConvFrontEnd, x: Float32Array, batch: number): { patchRows: Float32Array; features: Float32Array } {
+  const patchRows = patches(x, batch, front);
+  const rows = patchRows.length / front.layer.inWidth;
+  const features = new Float32Array(rows * front.layer.outWidth);
+  dense(patchRows, rows, front.layer, features);
+  return { patchRows, features: relu(features) };
+}
+
+export function predictLogits(layers: readonly DenseLayer[], x: Float32Array, batch: number, front?: ConvFrontEnd): Float32Array {
+  let current = front ? convForward(front, x, batch).features : x;
   layers.forEach((layer, index) => {
     const out = new Float32Array(batch * layer.outWidth);
     dense(current, batch, layer, out);
-    if (index < layers.length - 1) for (let i = 0; i < out.length; i += 1) if (out[i]! < 0) out[i] = 0;
+    if (index < layers.length - 1) relu(out);
     current = out;
   });
   return current;
@@ -82,18 +133,43 @@ export function accuracy(predicted: Uint8Array, labels: Uint8Array): number {
 }
 
 export function trainMlp(pixels: Float32Array, labels: Uint8Array, options: TrainOptions): DenseLayer[] {
-  const { widths, epochs, batchSize, learningRate, seed, weightDecay = 0 } = options;
-  const inputWidth = widths[0]!;
+  return trainNetwork(pixels, labels, options).layers;
+}
+
+export interface ConvOptions {
+  kernel: number;
+  stride: number;
+  filters: number;
+  side: number;
+}
+
+/**
+ * Trains a dense head, optionally behind one convolution (ReLU) over square
+ * single-channel images. With a convolution, `widths[0]` must equal its output
+ * size (positions × filters).
+ */
+export function trainNetwork(
+  pixels: Float32Array,
+  labels: Uint8Array,
+  options: TrainOptions & { conv?: ConvOptions },
+): { layers: DenseLayer[]; front?: ConvFrontEnd } {
+  const { widths, epochs, batchSize, learningRate, seed, weightDecay = 0, conv } = options;
+  const inputWidth = conv ? conv.side * conv.side : widths[0]!;
   const classes = widths[widths.length - 1]!;
   const count = labels.length;
   const layers = initLayers(widths, seed);
+  const front: ConvFrontEnd | undefined = conv && { layer: initLayers([conv.kernel * conv.kernel, conv.filters], seed + 2)[0]!, ...conv };
+  if (front && convOutputSide(front) ** 2 * conv!.filters !== widths[0]) {
+    throw new Error(`widths[0] must be the convolution's output size, ${convOutputSide(front) ** 2 * conv!.filters}`);
+  }
   const random = seededRandom(seed + 1);
-  const adam = layers.map((l) => ({
+  const trained = front ? [front.layer, ...layers] : layers;
+  const adam = trained.map((l) => ({
     w: { m: new Float32Array(l.weights.length), v: new Float32Array(l.weights.length) } as AdamState,
     b: { m: new Float32Array(l.bias.length), v: new Float32Array(l.bias.length) } as AdamState,
   }));
-  const gradW = layers.map((l) => new Float32Array(l.weights.length));
-  const gradB = layers.map((l) => new Float32Array(l.bias.length));
+  const gradW = trained.map((l) => new Float32Array(l.weights.length));
+  const gradB = trained.map((l) => new Float32Array(l.bias.length));
   const order = Array.from({ length: count }, (_, i) => i);
   const x = new Float32Array(batchSize * inputWidth);
   let step = 0;
@@ -111,12 +187,26 @@ export function trainMlp(pixels: Float32Array, labels: Uint8Array, options: Trai
     }
   };
 
+  /** Accumulates a dense layer's weight and bias gradients over `rows` input rows. */
+  const accumulate = (layer: DenseLayer, input: Float32Array, delta: Float32Array, rows: number, gW: Float32Array, gB: Float32Array) => {
+    gW.fill(0);
+    gB.fill(0);
+    for (let b = 0; b < rows; b += 1) {
+      for (let j = 0; j < layer.outWidth; j += 1) gB[j]! += delta[b * layer.outWidth + j]!;
+      for (let k = 0; k < layer.inWidth; k += 1) {
+        const xv = input[b * layer.inWidth + k]!;
+        if (xv === 0) continue;
+        const row = k * layer.outWidth;
+        for (let j = 0; j < layer.outWidth; j += 1) gW[row + j]! += xv * delta[b * layer.outWidth + j]!;
+      }
+    }
+  };
+
   for (let epoch = 0; epoch < epochs; epoch += 1) {
     for (let i = count - 1; i > 0; i -= 1) {
       const j = Math.floor(random() * (i + 1));
       [order[i], order[j]] = [order[j]!, order[i]!];
     }
-    // Cosine decay: large steps early, fine ones at the end, without tuning a schedule per run.
     let epochLoss = 0;
     for (let start = 0; start < count; start += batchSize) {
       const batch = Math.min(batchSize, count - start);
@@ -124,11 +214,12 @@ export function trainMlp(pixels: Float32Array, labels: Uint8Array, options: Trai
         x.set(pixels.subarray(order[start + b]! * inputWidth, (order[start + b]! + 1) * inputWidth), b * inputWidth);
         options.augment?.(x.subarray(b * inputWidth, (b + 1) * inputWidth), random);
       }
-      const activations: Float32Array[] = [x];
+      const convolved = front ? convForward(front, x, batch) : undefined;
+      const activations: Float32Array[] = [convolved ? convolved.features : x];
       layers.forEach((layer, index) => {
         const out = new Float32Array(batch * layer.outWidth);
         dense(activations[index]!, batch, layer, out);
-        if (index < layers.length - 1) for (let i = 0; i < out.length; i += 1) if (out[i]! < 0) out[i] = 0;
+        if (index < layers.length - 1) relu(out);
         activations.push(out);
       });
       // Softmax cross-entropy gradient: p - onehot, averaged over the batch.
@@ -146,23 +237,12 @@ export function trainMlp(pixels: Float32Array, labels: Uint8Array, options: Trai
           if (c === label) epochLoss -= Math.log(Math.max(p, 1e-12));
         }
       }
+      const offset = front ? 1 : 0;
       for (let index = layers.length - 1; index >= 0; index -= 1) {
         const layer = layers[index]!;
         const input = activations[index]!;
-        const gW = gradW[index]!;
-        const gB = gradB[index]!;
-        gW.fill(0);
-        gB.fill(0);
-        for (let b = 0; b < batch; b += 1) {
-          for (let j = 0; j < layer.outWidth; j += 1) gB[j]! += delta[b * layer.outWidth + j]!;
-          for (let k = 0; k < layer.inWidth; k += 1) {
-            const xv = input[b * layer.inWidth + k]!;
-            if (xv === 0) continue;
-            const row = k * layer.outWidth;
-            for (let j = 0; j < layer.outWidth; j += 1) gW[row + j]! += xv * delta[b * layer.outWidth + j]!;
-          }
-        }
-        if (index > 0) {
+        accumulate(layer, input, delta, batch, gradW[index + offset]!, gradB[index + offset]!);
+        if (index > 0 || front) {
           const previous = new Float32Array(batch * layer.inWidth);
           for (let b = 0; b < batch; b += 1) {
             for (let k = 0; k < layer.inWidth; k += 1) {
@@ -176,17 +256,20 @@ export function trainMlp(pixels: Float32Array, labels: Uint8Array, options: Trai
           delta = previous;
         }
       }
+      // The head's input gradient, [item][position][filter], is the convolution's output gradient per patch row.
+      if (front && convolved) accumulate(front.layer, convolved.patchRows, delta, convolved.patchRows.length / front.layer.inWidth, gradW[0]!, gradB[0]!);
       step += 1;
+      // Cosine decay: large steps early, fine ones at the end, without tuning a schedule per run.
       const progress = (epoch + start / count) / epochs;
       const lr = learningRate * 0.5 * (1 + Math.cos(Math.PI * progress));
-      layers.forEach((layer, index) => {
+      trained.forEach((layer, index) => {
         update(layer.weights, gradW[index]!, adam[index]!.w, lr, weightDecay);
         update(layer.bias, gradB[index]!, adam[index]!.b, lr, 0);
       });
     }
     options.onEpoch?.(epoch, epochLoss / count);
   }
-  return layers;
+  return { layers, front };
 }
 
 /**

@@ -55,7 +55,7 @@ async function main() {
       await Promise.all([variantRunner.release(), baseRunner.release()]);
       evaluation.speedupVsFp32 = Number((results[base.id]!.latencyMs / evaluation.latencyMs).toFixed(2));
       if (spec.variant === "int8-weight") evaluation.latencyMsUnfolded = await medianLatency(spec, {});
-    } else if (spec.id === "digits-mlp") {
+    } else if (spec.task.startsWith("handwritten digit")) {
       const runner = await nodeRunner(spec);
       evaluation.metric = await compareWithBase(spec, runner.run, runner.run, FULL_EVAL);
       await runner.release();

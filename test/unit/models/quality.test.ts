@@ -20,10 +20,10 @@ beforeAll(() => {
   if (generatedModelsStaleReason() !== null) execFileSync("npx", ["tsx", "scripts/models/build.ts"], { stdio: "inherit" });
 }, 120_000);
 
-describe("digit classifier", () => {
+describe.each(["digits-mlp", "digits-cnn"])("digit classifier %s", (id) => {
   it(`reaches ≥ ${DIGITS_ACCURACY_TARGET * 100}% on the held-out split`, async () => {
-    const runner = await nodeRunner(getModel("digits-mlp")!);
-    const metric = await compareWithBase(getModel("digits-mlp")!, runner.run, runner.run, FULL_EVAL);
+    const runner = await nodeRunner(getModel(id)!);
+    const metric = await compareWithBase(getModel(id)!, runner.run, runner.run, FULL_EVAL);
     await runner.release();
     expect(metric.samples).toBe(2000);
     expect(metric.value).toBeGreaterThanOrEqual(DIGITS_ACCURACY_TARGET);
