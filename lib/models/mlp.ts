@@ -2,7 +2,7 @@
 import { DataType, encodeModel, intsAttribute, node, tensor, valueInfo, type onnx } from "./onnx-builder";
 import type { ConvFrontEnd } from "./train-mlp";
 import { convOutputSide } from "./train-mlp";
-import { seededRandom } from "./registry";
+import { seededRandom } from "@/lib/random";
 
 export interface DenseLayer {
   /** Row-major [in, out], so the graph computes input · weights. */

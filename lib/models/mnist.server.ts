@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { repoRoot } from "./files.server";
-import { seededRandom } from "./registry";
+import { seededRandom } from "@/lib/random";
 
 export const PIXELS = 784;
 export const TEST_FRACTION = 0.2;

@@ -6,6 +6,7 @@
  * evaluation.json, written by `npm run models:eval`.
  */
 
+import { seededRandom } from "@/lib/random";
 import evaluationFile from "./evaluation.json";
 
 export type TensorDType = "float32" | "int64" | "int32" | "int8" | "uint8" | "bool";
@@ -385,18 +386,6 @@ export function concreteDims(spec: ModelSpec, tensor: TensorSpec, batch: number,
     if (size === undefined) throw new Error(`model ${spec.id}: input ${tensor.name} has dynamic axis "${dim}" with no default size; pass one`);
     return size;
   });
-}
-
-/** mulberry32: tiny, fast and identical in every JavaScript engine, so Node and the browser generate the same tensors. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /**

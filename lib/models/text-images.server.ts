@@ -5,7 +5,7 @@
  * expect. Deterministic per seed.
  */
 import { type DigitSet, PIXELS } from "./mnist.server";
-import { seededRandom } from "./registry";
+import { seededRandom } from "@/lib/random";
 
 export interface GrayImage {
   width: number;

@@ -5,7 +5,7 @@
  * Deterministic: seeded init and shuffling, single-threaded float32 arithmetic.
  */
 import type { DenseLayer } from "./mlp";
-import { seededRandom } from "./registry";
+import { seededRandom } from "@/lib/random";
 
 export interface TrainOptions {
   widths: readonly number[];

@@ -1,17 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { AbortedError, gflopsPerSecond, measure, medianCiRanks, minSamplesFor, percentile, summarize } from "@/lib/inference/stats";
-
-/** Deterministic uniform(0,1) so the known-quantile checks cannot flake. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Deterministic uniform(0,1), so the known-quantile checks cannot flake.
+import { seededRandom } from "@/lib/random";
 
 describe("percentile (type 7, linear interpolation)", () => {
   it("matches numpy on 1..100", () => {
@@ -32,7 +22,7 @@ describe("percentile (type 7, linear interpolation)", () => {
 
 describe("summarize against distributions with known percentiles", () => {
   it("recovers exponential quantiles −ln(1−p)", () => {
-    const random = mulberry32(7);
+    const random = seededRandom(7);
     const samples = Array.from({ length: 200_000 }, () => -Math.log(1 - random()));
     const s = summarize(samples);
     expect(s.n).toBe(200_000);
@@ -50,7 +40,7 @@ describe("summarize against distributions with known percentiles", () => {
   });
 
   it("recovers uniform quantiles and min/max", () => {
-    const random = mulberry32(11);
+    const random = seededRandom(11);
     const samples = Array.from({ length: 100_000 }, () => 10 + 10 * random());
     const s = summarize(samples);
     expect(s.min).toBeGreaterThanOrEqual(10);
@@ -61,7 +51,7 @@ describe("summarize against distributions with known percentiles", () => {
   });
 
   it("gives a median interval that covers the true median ~95% of the time", () => {
-    const random = mulberry32(3);
+    const random = seededRandom(3);
     let covered = 0;
     const trials = 1000;
     for (let t = 0; t < trials; t += 1) {
