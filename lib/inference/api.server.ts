@@ -10,7 +10,7 @@ import { detectLanes, getLane, LANE_IDS, type LaneId, requireLane } from "./lane
 import { decodeV2Request, encodeV2Outputs, MODEL_VERSION, modelMetadata, serverMetadata, v2InferRequestSchema } from "./oip.server";
 import { benchmarkRequestSchema, inferRequestSchema } from "./schemas";
 import { getRunner } from "./sessions.server";
-import { maxQueued, timeCapMs } from "./jobs.server";
+import { maxQueued, modelDetails, timeCapMs } from "./jobs.server";
 
 /**
  * The HTTP API as plain functions of a Request: app/ route files only
@@ -21,16 +21,9 @@ export function capabilities(): Promise<Response> {
   return handleErrors(async () => {
     const lanes = await detectLanes();
     const models = listModels().map((m) => ({
-      id: m.id,
-      title: m.title,
+      ...modelDetails(m),
       ready: modelReady(m),
-      inputs: m.inputs,
-      outputs: m.outputs,
       batchAxis: m.batchAxis,
-      maxBatch: m.maxBatch,
-      flopsPerItem: m.flopsPerItem ?? null,
-      weightBytes: m.weightBytes ?? null,
-      parameters: m.parameters ?? null,
       ...(m.catalog ? { catalog: m.catalog } : {}),
     }));
     return jsonOk({

@@ -267,13 +267,18 @@ export class JobManager {
       s.message = s.state;
     } finally {
       clearTimeout(timer);
-      s.finishedAt = new Date().toISOString();
-      s.queuePosition = null;
-      await this.store(job);
-      this.emit(job);
-      job.events.emit("end");
-      this.forgetLater(job);
+      await this.finish(job);
     }
+  }
+
+  /** Stores the final state and tells every subscriber, whatever ended the job. */
+  private async finish(job: Job): Promise<void> {
+    job.snapshot.finishedAt = new Date().toISOString();
+    job.snapshot.queuePosition = null;
+    await this.store(job);
+    this.emit(job);
+    job.events.emit("end");
+    this.forgetLater(job);
   }
 
   /** Finished jobs stay in memory a while for late SSE subscribers, then live only in the database. */
@@ -332,12 +337,7 @@ export class JobManager {
       s.state = "cancelled";
       s.error = "cancelled";
       s.message = "cancelled";
-      s.finishedAt = new Date().toISOString();
-      s.queuePosition = null;
-      await this.store(job);
-      this.emit(job);
-      job.events.emit("end");
-      this.forgetLater(job);
+      await this.finish(job);
       this.updatePositions(job.resource);
     } else if (s.state === "running") {
       job.controller.abort("cancelled");
