@@ -28,3 +28,10 @@ export async function taughtClass(instructorId: string, classId: string): Promis
   await dbReady();
   return db.class.findFirst({ where: { id: classId, instructorId } });
 }
+
+/** The instructor's classes with their member counts, newest first. */
+export async function classesTaught(instructorId: string) {
+  await dbReady();
+  const rows = await db.class.findMany({ where: { instructorId }, include: { _count: { select: { members: true } } }, orderBy: { createdAt: "desc" } });
+  return rows.map((c) => ({ id: c.id, name: c.name, joinCode: c.joinCode, members: c._count.members, createdAt: c.createdAt.toISOString() }));
+}

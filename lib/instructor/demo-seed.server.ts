@@ -232,7 +232,7 @@ export async function seedDemo(options: DemoSeedOptions = {}): Promise<DemoSeedR
           lessonSlug: slug,
           quizId: loaded.quiz.id,
           attemptNumber,
-          seed: Math.floor(random() * 0xffffffff),
+          seed: Math.floor(random() * 0x7fffffff), // QuizAttempt.seed is a 32-bit signed INTEGER on PostgreSQL
           answers: JSON.stringify(answers),
           results: JSON.stringify(graded.results),
           score: graded.score,

@@ -1,4 +1,4 @@
-import { classesFor } from "@/lib/auth/classes.server";
+import { classesTaught } from "@/lib/instructor/access.server";
 import { requireInstructor } from "@/lib/auth/session.server";
 import { jsonOk } from "@/lib/http/errors";
 import { handleErrors } from "@/lib/inference/http.server";
@@ -7,6 +7,6 @@ import { handleErrors } from "@/lib/inference/http.server";
 export function GET(request: Request) {
   return handleErrors(async () => {
     const user = await requireInstructor(request.headers);
-    return jsonOk({ classes: await classesFor(user.id, "instructor") });
+    return jsonOk({ classes: await classesTaught(user.id) });
   });
 }
