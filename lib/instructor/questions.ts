@@ -51,7 +51,7 @@ export interface QuizStats {
   attempts: number;
   learners: number;
   questions: QuestionStat[];
-  /** The questions with the lowest percent correct (at most five, only those with attempts). */
+  /** The questions with the lowest percent correct (at most three, only those with attempts). */
   mostMissed: string[];
 }
 
@@ -144,7 +144,7 @@ export function quizStatistics(loaded: { lessonSlug: string; quiz: QuizFile }, s
   const mostMissed = questions
     .filter((q) => q.percentCorrect !== null)
     .sort((a, b) => a.percentCorrect! - b.percentCorrect! || a.meanScore! - b.meanScore! || a.questionId.localeCompare(b.questionId))
-    .slice(0, 5)
+    .slice(0, 3)
     .map((q) => q.questionId);
   return {
     quizId: quiz.id,

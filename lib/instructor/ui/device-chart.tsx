@@ -35,12 +35,17 @@ export function DeviceChart({ results, models }: { results: DeviceResult[]; mode
     if (!host) return;
     host.replaceChildren();
     if (shown.length === 0) return;
-    const rows = [...new Set(shown.map((d) => d.row))];
+    // Fastest row first, by its median, so the ranking reads top to bottom.
+    const byRow = new Map<string, number[]>();
+    for (const d of shown) byRow.set(d.row, [...(byRow.get(d.row) ?? []), d.p50Ms]);
+    const mid = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
+    const rows = [...byRow.keys()].sort((a, b) => mid(byRow.get(a)!) - mid(byRow.get(b)!));
     const chart = Plot.plot({
       width: Math.max(480, host.clientWidth || 720),
       height: 60 + rows.length * 28,
       marginLeft: 300,
-      x: { type: "log", label: "p50 latency per batch (ms, log scale) →", grid: true },
+      // "~g", not Plot's SI default, which would print 0.1 ms as "100m".
+      x: { type: "log", label: "p50 latency per batch (ms, log scale) →", grid: true, tickFormat: "~g" },
       y: { label: null, domain: rows },
       color: { domain: kinds, range: colors, legend: true },
       symbol: { domain: ["learner", "server benchmark"], legend: true },
