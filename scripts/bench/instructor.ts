@@ -60,8 +60,9 @@ async function main() {
     const rows: string[][] = [];
     let failed = false;
     for (const [name, url, goal] of targets) {
-      // Warm-up: the first request compiles lesson metadata and JITs the code paths.
-      for (let i = 0; i < 2; i++) await timed(url, cookie);
+      // Warm-up: the very first request also compiles the lessons' metadata; reported apart as "first".
+      const first = await timed(url, cookie);
+      await timed(url, cookie);
       const samples: number[] = [];
       let bytes = 0;
       for (let i = 0; i < runs; i++) {
@@ -72,11 +73,11 @@ async function main() {
       }
       const med = median(samples);
       if (med > goal) failed = true;
-      rows.push([name, med.toFixed(1), Math.max(...samples).toFixed(1), `< ${goal}`, med <= goal ? "yes" : "NO", (bytes / 1024).toFixed(0)]);
+      rows.push([name, med.toFixed(1), Math.max(...samples).toFixed(1), first.ms.toFixed(0), `< ${goal}`, med <= goal ? "yes" : "NO", (bytes / 1024).toFixed(0)]);
     }
     const counts = seeded.counts;
     console.log(`\nSQLite (WAL), next start, production build; ${counts.learners} learners, ${counts.attempts} attempts, ${counts.results} experiment results, ${counts.progress} lesson visits (seeded in ${(seedMs / 1000).toFixed(1)} s); ${runs} runs each after 2 warm-ups\n`);
-    const header = ["request", "median ms", "max ms", "goal ms", "met", "KiB"];
+    const header = ["request", "median ms", "max ms", "first ms", "goal ms", "met", "KiB"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
     console.log(line(header));
