@@ -318,5 +318,26 @@ export function reportsSuite(name: string, start: () => Promise<TestDatabase | {
       for (const g of software) expect(g.kind).toBe("software GPU");
       expect(devices.groups.reduce((n, g) => n + g.results, 0)).toBe(devices.results.length + devices.server.length);
     });
+
+    it("puts finished server benchmarks of the class's models beside its results, software GPU labelled", async (context) => {
+      if (skipReason) context.skip(skipReason);
+      const run = (id: string, lane: string, software: boolean, state: string, modelId = "mlp-wide") =>
+        db.benchmarkRun.create({
+          data: {
+            id: `${id}-${name}`, state, modelId, lane, device: software ? "SwiftShader" : "AMD EPYC", software, threads: 2, scenario: "single-stream",
+            request: "{}", modelDetails: "{}", results: JSON.stringify({ scenario: { kind: "single-stream", batch: 1, latencyMs: { p50: software ? 14.1 : 1.7 }, itemsPerSecond: software ? 70 : 580 } }),
+          },
+        });
+      await run("cpu", "cpu", false, "done");
+      await run("swift", "webgpu", true, "done");
+      await run("failed", "cpu", false, "failed");
+      await run("unused-model", "cpu", false, "done", "ocr-det");
+      const devices = (await (await get(routes.devices.GET, "/", { classId }, ownerCookie)).json()) as import("@/lib/instructor/reports.server").ClassDevices;
+      const ours = devices.server.filter((r) => r.id.endsWith(`-${name}`));
+      expect(ours.map((r) => r.id).sort()).toEqual([`cpu-${name}`, `swift-${name}`]);
+      const swift = devices.groups.find((g) => g.source === "server" && g.lane === "server-webgpu")!;
+      expect(swift).toMatchObject({ kind: "software GPU", p50Ms: 14.1, throughput: 70, device: "SwiftShader" });
+      expect(devices.groups.find((g) => g.source === "server" && g.lane === "server-cpu")).toMatchObject({ kind: "CPU", p50Ms: 1.7 });
+    });
   });
 }
