@@ -121,10 +121,10 @@ export async function seedDemo(options: DemoSeedOptions = {}): Promise<DemoSeedR
   const instructorPassword = options.instructorPassword ?? randomBytes(12).toString("base64url");
   const learnerPassword = options.learnerPassword ?? randomBytes(12).toString("base64url");
 
-  const old = await db.user.findMany({ where: { OR: [{ email: { endsWith: `@${DEMO_DOMAIN}` } }, { email: instructorEmail }] }, select: { id: true } });
-  const oldIds = old.map((u) => u.id);
-  await db.experimentResult.deleteMany({ where: { userId: { in: oldIds } } });
-  await db.user.deleteMany({ where: { id: { in: oldIds } } });
+  // Filters, not id lists: a list of thousands of ids would exceed Prisma's query-parameter limit.
+  const demoUsers = { OR: [{ email: { endsWith: `@${DEMO_DOMAIN}` } }, { email: instructorEmail }] };
+  await db.experimentResult.deleteMany({ where: { user: demoUsers } });
+  await db.user.deleteMany({ where: demoUsers });
 
   const [instructorHash, learnerHash] = await Promise.all([hashPassword(instructorPassword), hashPassword(learnerPassword)]);
   const day = 24 * 3600 * 1000;

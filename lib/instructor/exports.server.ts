@@ -4,7 +4,7 @@ import { allQuizzes } from "@/lib/quiz/loader.server";
 import type { AnswerValue, QuestionResult } from "@/lib/quiz/schema";
 import { contentDisposition, toCsv, type CsvCell } from "./csv";
 import { hardwareKind } from "./devices";
-import { classMatrix, describeAnswer } from "./reports.server";
+import { classMatrix, describeAnswer, ofClassMembers } from "./reports.server";
 
 export const exportKinds = ["grades", "attempts", "experiments"] as const;
 export type ExportKind = (typeof exportKinds)[number];
@@ -36,7 +36,7 @@ export async function gradesCsv(klass: { id: string; name: string }): Promise<st
 export async function attemptsCsv(classId: string): Promise<string> {
   await dbReady();
   const rows = await db.quizAttempt.findMany({
-    where: { user: { memberships: { some: { classId } } } },
+    where: ofClassMembers(classId),
     select: {
       id: true, lessonSlug: true, quizId: true, attemptNumber: true, submittedAt: true, score: true, maxScore: true, answers: true, results: true,
       user: { select: { name: true, email: true } },
@@ -69,7 +69,7 @@ export async function attemptsCsv(classId: string): Promise<string> {
 export async function experimentsCsv(classId: string): Promise<string> {
   await dbReady();
   const rows = await db.experimentResult.findMany({
-    where: { user: { memberships: { some: { classId } } } },
+    where: ofClassMembers(classId),
     orderBy: { createdAt: "asc" },
     select: {
       id: true, createdAt: true, lessonSlug: true, experiment: true, modelId: true, lane: true, device: true, software: true,

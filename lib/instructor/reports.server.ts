@@ -31,6 +31,15 @@ export async function lessonColumns(): Promise<LessonColumn[]> {
   });
 }
 
+/**
+ * "Rows of this class's learners" as one subquery with one parameter. A list of member ids
+ * (`userId IN (…)`) would hit Prisma's query-parameter limit (P2029) at about a thousand
+ * learners on SQLite, for groupBy and ordered queries that it can't split.
+ */
+export function ofClassMembers(classId: string) {
+  return { user: { memberships: { some: { classId } } } };
+}
+
 async function members(classId: string) {
   await dbReady();
   return db.classMember.findMany({
@@ -41,21 +50,20 @@ async function members(classId: string) {
 
 export async function classMatrix(klass: { id: string; name: string }): Promise<ClassMatrix> {
   const [lessons, memberRows] = await Promise.all([lessonColumns(), members(klass.id)]);
-  const ids = memberRows.map((m) => m.user.id);
   const [progress, attempts, results] = await Promise.all([
     db.lessonProgress.findMany({
-      where: { userId: { in: ids } },
+      where: ofClassMembers(klass.id),
       select: { userId: true, lessonSlug: true, readAt: true, experimentsRun: true, updatedAt: true },
     }),
     db.quizAttempt.groupBy({
       by: ["userId", "lessonSlug", "maxScore"],
-      where: { userId: { in: ids } },
+      where: ofClassMembers(klass.id),
       _count: { _all: true },
       _max: { score: true, submittedAt: true },
     }),
     db.experimentResult.groupBy({
       by: ["userId", "lessonSlug"],
-      where: { userId: { in: ids } },
+      where: ofClassMembers(klass.id),
       _count: { _all: true },
       _max: { createdAt: true },
     }),
@@ -65,11 +73,11 @@ export async function classMatrix(klass: { id: string; name: string }): Promise<
 
 /** Per-question statistics for every quiz in the course, over the class's attempts. */
 export async function classQuestionStats(classId: string, scope: AttemptScope): Promise<QuizStats[]> {
-  const [lessons, memberRows] = await Promise.all([lessonColumns(), members(classId)]);
-  const ids = memberRows.map((m) => m.user.id);
+  const lessons = await lessonColumns();
+  await dbReady();
   const quizzes = allQuizzes();
   const rows = await db.quizAttempt.findMany({
-    where: { userId: { in: ids } },
+    where: ofClassMembers(classId),
     select: { userId: true, quizId: true, attemptNumber: true, answers: true, results: true },
   });
   const byQuiz = new Map<string, typeof rows>();
@@ -213,7 +221,7 @@ export async function classDevices(classId: string): Promise<ClassDevices> {
   const memberRows = await members(classId);
   const names = new Map(memberRows.map((m) => [m.user.id, m.user.name]));
   const rows = await db.experimentResult.findMany({
-    where: { userId: { in: [...names.keys()] } },
+    where: ofClassMembers(classId),
     orderBy: { createdAt: "asc" },
     select: deviceSelect,
   });
