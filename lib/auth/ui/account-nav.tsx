@@ -39,6 +39,7 @@ export function AccountNav() {
   return (
     <span className="account-nav">
       <Link href="/classes">Classes</Link>
+      {session.user.role === "instructor" && <Link href="/instructor">Instructor</Link>}
       <span data-testid="signed-in-as">
         {session.user.name}
         {session.user.role === "instructor" ? " (instructor)" : ""}

@@ -1,0 +1,93 @@
+/**
+ * A class's stored experiment results, grouped so the class sees what
+ * hardware it has. Browser-safe (the chart component imports the labels).
+ */
+
+export type HardwareKind = "GPU" | "software GPU" | "CPU" | "remote";
+
+export interface DeviceResult {
+  id: string;
+  createdAt: string;
+  userId: string | null;
+  learner: string | null;
+  lessonSlug: string;
+  experiment: string;
+  modelId: string;
+  lane: string;
+  device: string | null;
+  software: boolean;
+  threads: number | null;
+  batchSize: number | null;
+  p50Ms: number | null;
+  throughput: number | null;
+  /** Server reference rows come from BenchmarkRun, not from a learner. */
+  source: "learner" | "server";
+}
+
+export interface DeviceGroup {
+  key: string;
+  modelId: string;
+  lane: string;
+  kind: HardwareKind;
+  device: string;
+  batchSize: number | null;
+  source: "learner" | "server";
+  results: number;
+  learners: number;
+  /** Medians over the group's results that have the number; null when none has. */
+  p50Ms: number | null;
+  throughput: number | null;
+}
+
+/**
+ * A software GPU (SwiftShader, a fallback adapter) is a CPU pretending to be a
+ * GPU: it must never be read as GPU speed, so it is its own kind everywhere.
+ */
+export function hardwareKind(lane: string, software: boolean): HardwareKind {
+  if (software) return "software GPU";
+  if (lane === "server-remote") return "remote";
+  if (lane.endsWith("webgpu") || lane.endsWith("cuda")) return "GPU";
+  return "CPU";
+}
+
+export function laneLabel(lane: string, software: boolean): string {
+  return software ? `${lane} (software GPU)` : lane;
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/** One group per model × lane × device × batch size (and learner vs server), busiest first within a model. */
+export function groupDeviceResults(results: readonly DeviceResult[]): DeviceGroup[] {
+  const groups = new Map<string, { rows: DeviceResult[]; learners: Set<string> }>();
+  for (const r of results) {
+    const device = r.device?.trim() || "unknown device";
+    const key = [r.source, r.modelId, r.lane, r.software ? "sw" : "hw", device, r.batchSize ?? ""].join("\u0000");
+    const group = groups.get(key) ?? { rows: [], learners: new Set<string>() };
+    group.rows.push(r);
+    if (r.userId) group.learners.add(r.userId);
+    groups.set(key, group);
+  }
+  return [...groups.entries()]
+    .map(([key, { rows, learners }]): DeviceGroup => {
+      const first = rows[0]!;
+      return {
+        key,
+        modelId: first.modelId,
+        lane: first.lane,
+        kind: hardwareKind(first.lane, first.software),
+        device: first.device?.trim() || "unknown device",
+        batchSize: first.batchSize,
+        source: first.source,
+        results: rows.length,
+        learners: learners.size,
+        p50Ms: median(rows.flatMap((r) => (r.p50Ms === null ? [] : [r.p50Ms]))),
+        throughput: median(rows.flatMap((r) => (r.throughput === null ? [] : [r.throughput]))),
+      };
+    })
+    .sort((a, b) => a.modelId.localeCompare(b.modelId) || (a.source === b.source ? 0 : a.source === "server" ? 1 : -1) || b.results - a.results || a.key.localeCompare(b.key));
+}

@@ -1,0 +1,23 @@
+import { NextResponse, type NextRequest } from "next/server";
+import { currentUser } from "@/lib/auth/session.server";
+
+/**
+ * The instructor pages answer a learner with a real 403 status, which a page
+ * component can't set (Next's forbidden() needs an experimental flag). The
+ * pages check again themselves, and the API routes check on their own.
+ */
+export async function proxy(request: NextRequest) {
+  const user = await currentUser(request.headers);
+  if (!user) {
+    const login = new URL("/login", request.url);
+    login.searchParams.set("next", request.nextUrl.pathname + request.nextUrl.search);
+    return NextResponse.redirect(login);
+  }
+  if (user.role !== "instructor") {
+    const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>403 · Inference Lab</title></head><body><main><h1>403: instructors only</h1><p>You are signed in as a learner. Instructor views show other learners' work, so only a class's instructor can open them.</p><p><a href="/">Back to the lessons</a></p></main></body></html>`;
+    return new NextResponse(body, { status: 403, headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });
+  }
+  return NextResponse.next();
+}
+
+export const config = { matcher: ["/instructor", "/instructor/:path*"] };

@@ -1,0 +1,4 @@
+import { sqliteDatabase } from "../quiz/databases";
+import { reportsSuite } from "./reports-suite";
+
+reportsSuite("sqlite", async () => sqliteDatabase());
