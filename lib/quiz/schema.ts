@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_SEED } from "./shuffle";
 
 /**
  * The shape of `content/lessons/<slug>/quiz.json`. Answer keys and explanations
@@ -104,7 +105,7 @@ export type AnswerValue = string | string[] | number;
 /** A submission as the API accepts it. Sizes are capped so a body can't make the server work hard. */
 export const submissionSchema = z
   .object({
-    seed: z.number().int().min(0).max(0xffffffff),
+    seed: z.number().int().min(0).max(MAX_SEED),
     startedAt: z.iso.datetime().optional(),
     answers: z.record(z.string().max(64), z.union([z.string().max(64), z.array(z.string().max(64)).max(32), z.number().finite()])),
   })

@@ -18,8 +18,11 @@ export function shuffled<T>(items: readonly T[], seed: number, salt = ""): T[] {
   return out;
 }
 
+/** Seeds are stored in a 32-bit signed column (PostgreSQL's integer): 31 random bits. */
+export const MAX_SEED = 0x7fffffff;
+
 export function randomSeed(): number {
   const buffer = new Uint32Array(1);
   crypto.getRandomValues(buffer);
-  return buffer[0]!;
+  return buffer[0]! >>> 1;
 }

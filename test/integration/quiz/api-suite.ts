@@ -124,6 +124,15 @@ export function apiSuite(name: string, start: () => Promise<TestDatabase | { ski
       expect(progress.lessons["cpu-or-gpu"]).toMatchObject({ bestScore: expect.closeTo(3.333 / 5, 3), attempts: 1 });
     });
 
+    it("stores the largest seed a browser can pick", async (context) => {
+      if (skipReason) context.skip(skipReason);
+      const { MAX_SEED } = await import("@/lib/quiz/shuffle");
+      const cookie = await signUp(`seed-${name}@example.com`);
+      expect((await submit("cpu-or-gpu", {}, cookie, MAX_SEED)).status).toBe(201);
+      const rows = await db.quizAttempt.findMany({ where: { user: { email: `seed-${name}@example.com` } } });
+      expect(rows.map((row) => row.seed)).toEqual([MAX_SEED]);
+    });
+
     it("never lets one learner read or write another learner's attempts", async (context) => {
       if (skipReason) context.skip(skipReason);
       const alice = await signUp(`alice-${name}@example.com`);
@@ -155,6 +164,8 @@ export function apiSuite(name: string, start: () => Promise<TestDatabase | { ski
         [request("/api/quizzes/cpu-or-gpu/attempts", { raw: JSON.stringify({ seed: 1, answers: { x: "a".repeat(20_000) } }), cookie }), "cpu-or-gpu", 413, /limit/],
         [request("/api/quizzes/no-such-quiz/attempts", { body: { seed: 1, answers: {} }, cookie }), "no-such-quiz", 404, /unknown quiz id "no-such-quiz"/],
         [request("/api/quizzes/cpu-or-gpu/attempts", { body: { seed: 1, answers: { nope: "a" } }, cookie }), "cpu-or-gpu", 400, /unknown question id "nope"/],
+        // The seed column is PostgreSQL's 32-bit integer: a larger seed is bad input, not a 500.
+        [request("/api/quizzes/cpu-or-gpu/attempts", { body: { seed: 2 ** 31, answers: {} }, cookie }), "cpu-or-gpu", 400, /seed/],
         [request("/api/quizzes/cpu-or-gpu/attempts", { body: { seed: 1, answers: { "memory-bound": ["bandwidth"] } }, cookie }), "cpu-or-gpu", 400, /memory-bound: expected one choice id/],
         [request("/api/quizzes/cpu-or-gpu/attempts", { body: { seed: 1, answers: { "weights-mb": "67" } }, cookie }), "cpu-or-gpu", 400, /weights-mb: expected a number/],
         [request("/api/quizzes/cpu-or-gpu/attempts", { body: { seed: 1, answers: { "three-numbers": ["latency", "zzz"] } }, cookie }), "cpu-or-gpu", 400, /unknown choice id "zzz"/],
