@@ -1,4 +1,6 @@
 import "server-only";
+import { MAX_SEED } from "@/lib/quiz/shuffle";
+import { seededRandom } from "@/lib/random";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/sqlite";
 import { newJoinCode } from "@/lib/auth/classes.server";
@@ -29,18 +31,6 @@ export interface DemoSeedResult {
   instructor: { id: string; email: string; password: string };
   learnerPassword: string;
   counts: { learners: number; attempts: number; progress: number; results: number };
-}
-
-/** mulberry32: small, fast and reproducible, which Math.random is not. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function hashString(text: string): number {
@@ -114,7 +104,7 @@ async function chunked<T>(rows: T[], size: number, insert: (chunk: T[]) => Promi
  */
 export async function seedDemo(options: DemoSeedOptions = {}): Promise<DemoSeedResult> {
   await dbReady();
-  const random = prng(options.seed ?? 20261125);
+  const random = seededRandom(options.seed ?? 20261125);
   const learnerCount = options.learners ?? 200;
   const now = options.now ?? new Date();
   const instructorEmail = (options.instructorEmail ?? `instructor@${DEMO_DOMAIN}`).toLowerCase();
@@ -232,7 +222,7 @@ export async function seedDemo(options: DemoSeedOptions = {}): Promise<DemoSeedR
           lessonSlug: slug,
           quizId: loaded.quiz.id,
           attemptNumber,
-          seed: Math.floor(random() * 0x7fffffff), // QuizAttempt.seed is a 32-bit signed INTEGER on PostgreSQL
+          seed: Math.floor(random() * MAX_SEED),
           answers: JSON.stringify(answers),
           results: JSON.stringify(graded.results),
           score: graded.score,
