@@ -1,5 +1,7 @@
 "use client";
 import type { ComponentType } from "react";
+import { BatchSweepExperiment } from "@/lib/experiments/batch-sweep";
+import { LatencyExperiment } from "@/lib/experiments/latency";
 import { Callout } from "@/lib/lesson-ui/callout";
 import { Figure } from "@/lib/lesson-ui/figure";
 import { Quiz } from "@/lib/quiz/ui/quiz";
@@ -13,4 +15,6 @@ export const lessonComponents: Record<string, ComponentType<any>> = {
   Callout,
   Figure,
   Quiz,
+  LatencyExperiment,
+  BatchSweepExperiment,
 };
