@@ -6,8 +6,15 @@ const baseUrl = inject("baseUrl");
 const LATENCY_PAGE = `${baseUrl}/lessons/latency-is-a-distribution`;
 const SWEEP_PAGE = `${baseUrl}/lessons/cpu-or-gpu`;
 
+/** Lane notes say "Checking…"/"Asking…" until the server and the browser probe have answered. */
+async function lanesSettled(page: Page, experiment: string) {
+  const notes = page.locator(`[data-experiment="${experiment}"] .lane-note`);
+  await expect.poll(async () => (await notes.allInnerTexts()).filter((t) => /^(Checking|Asking)/.test(t)).length, { timeout: 20_000 }).toBe(0);
+}
+
 async function setLanes(page: Page, experiment: string, lanes: string[]) {
   const section = page.locator(`[data-experiment="${experiment}"]`);
+  await lanesSettled(page, experiment);
   for (const box of await section.locator('input[name="lane"]').all()) {
     const value = await box.getAttribute("value");
     if (await box.isDisabled()) continue;
@@ -42,7 +49,8 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     await page.goto(LATENCY_PAGE);
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     // Nothing of onnxruntime-web or the model before the learner presses Run.
-    await page.waitForLoadState("networkidle");
+    await lanesSettled(page, "latency");
+    await page.waitForTimeout(1000);
     expect(requested.filter((p) => p.startsWith("/ort/") || p.startsWith("/models/"))).toEqual([]);
 
     expect(await laneAvailable(page, "latency", "browser-webgpu")).toBe(true);
