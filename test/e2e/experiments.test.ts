@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openBrowser, type LabBrowser } from "./browser";
@@ -57,6 +58,8 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     expect(await page.locator('li[data-lane="browser-webgpu"] .lane-note').innerText()).toMatch(/swiftshader.*software GPU/i);
     expect(await laneAvailable(page, "latency", "server-cpu")).toBe(true);
     const serverWebgpu = await laneAvailable(page, "latency", "server-webgpu");
+    // The server adopts Chromium's SwiftShader Vulkan driver when it is installed (npm test installs it as root).
+    if (existsSync("/usr/lib/chromium/vk_swiftshader_icd.json")) expect(serverWebgpu).toBe(true);
     const lanes = ["server-cpu", "browser-wasm", "browser-webgpu", ...(serverWebgpu ? ["server-webgpu"] : [])];
     await setLanes(page, "latency", lanes);
     await page.locator('[data-experiment="latency"]').getByRole("button", { name: "Run" }).click();
@@ -76,6 +79,7 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     }
     // SwiftShader is labelled a software GPU, never a GPU; the WASM lane never claims WebGPU.
     expect(await cell(page, "browser-webgpu", "device").innerText()).toMatch(/swiftshader.*\(software GPU\)/i);
+    if (serverWebgpu) expect(await cell(page, "server-webgpu", "device").innerText()).toMatch(/\(software GPU\)/);
     expect(await cell(page, "browser-wasm", "device").innerText()).toMatch(/browser CPU/);
     expect(await cell(page, "browser-wasm", "device").innerText()).not.toMatch(/gpu/i);
     expect(await cell(page, "browser-wasm", "threads").innerText()).toBe("1");
@@ -132,14 +136,15 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     expect(await page.locator('[data-testid="latency-table"]').count()).toBe(0);
   });
 
-  it("sweeps batch sizes on server cpu and browser wasm, with the knee marked", async () => {
+  it("sweeps batch sizes on every lane, with the knee marked", async () => {
     const { page } = browser;
     await page.goto(SWEEP_PAGE);
-    await laneAvailable(page, "batch-sweep", "browser-wasm");
-    await setLanes(page, "batch-sweep", ["server-cpu", "browser-wasm"]);
+    const lanes = ["server-cpu", "browser-wasm"];
+    for (const gpu of ["browser-webgpu", "server-webgpu"]) if (await laneAvailable(page, "batch-sweep", gpu)) lanes.push(gpu);
+    await setLanes(page, "batch-sweep", lanes);
     await page.locator('[data-experiment="batch-sweep"]').getByRole("button", { name: "Run" }).click();
     const rows = page.locator('[data-testid="sweep-table"] tbody tr');
-    await expect.poll(() => rows.count(), { timeout: 110_000 }).toBe(14);
+    await expect.poll(() => rows.count(), { timeout: 110_000 }).toBe(7 * lanes.length);
     for (const lane of ["server-cpu", "browser-wasm"]) {
       const at64 = page.locator(`[data-testid="sweep-table"] tr[data-lane="${lane}"][data-batch="64"] [data-field="throughput"]`);
       const at1 = page.locator(`[data-testid="sweep-table"] tr[data-lane="${lane}"][data-batch="1"] [data-field="throughput"]`);
@@ -148,7 +153,67 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
       expect(await n(at64), lane).toBeGreaterThan(await n(at1));
       expect(await page.locator(`[data-testid="sweep-table"] tr[data-lane="${lane}"]`, { hasText: "knee" }).count(), lane).toBe(1);
     }
+    for (const lane of lanes) expect(await page.locator(`[data-testid="sweep-table"] tr[data-lane="${lane}"]`, { hasText: "knee" }).count(), lane).toBe(1);
     expect(await page.locator('[data-experiment="batch-sweep"] figure svg').count()).toBeGreaterThan(0);
+  });
+
+  it("compares fp32 with its int8 variants on server cpu and browser wasm", async () => {
+    const { page } = browser;
+    await page.goto(SWEEP_PAGE);
+    await setLanes(page, "quantization", ["server-cpu", "browser-wasm"]);
+    await page.locator('[data-experiment="quantization"]').getByRole("button", { name: "Run" }).click();
+    const rows = page.locator('[data-testid="quantization-table"] tbody tr');
+    await expect.poll(() => rows.count(), { timeout: 110_000 }).toBe(8);
+    await expect.poll(() => page.locator('[data-experiment="quantization"] a.permalink').count(), { timeout: 10_000 }).toBe(1);
+    const size = async (variant: string) => Number(await page.locator(`[data-testid="quantization-table"] tr[data-variant="${variant}"][data-lane="browser-wasm"] [data-field="size"]`).innerText());
+    // int8 weights make the file about four times smaller.
+    expect(await size("int8-weight")).toBeLessThan((await size("fp32")) / 3);
+    expect(await page.locator('[data-testid="quantization-table"] tr[data-variant="int8-static"]').first().innerText()).toMatch(/accuracy 0\.9/);
+  });
+
+  it("turns measured throughput into cost and energy with editable prices", async () => {
+    const { page } = browser;
+    await page.goto(SWEEP_PAGE);
+    await setLanes(page, "cost", ["server-cpu", "browser-wasm"]);
+    const section = page.locator('[data-experiment="cost"]');
+    await section.getByLabel("server-cpu dollars per hour").fill("3.6");
+    await section.getByLabel("server-cpu watts").fill("100");
+    await section.getByRole("button", { name: "Run" }).click();
+    await expect.poll(() => page.locator('[data-testid="cost-table"] tbody tr').count(), { timeout: 60_000 }).toBe(2);
+    const row = page.locator('[data-testid="cost-table"] tr[data-lane="server-cpu"]');
+    const throughput = Number((await row.locator('[data-field="throughput"]').innerText()).replace(/,/g, ""));
+    const dollars = Number(await row.locator('[data-field="dollars"]').innerText());
+    const joules = Number(await row.locator('[data-field="joules"]').innerText());
+    // $3.60/hour is $0.001/s: per million = 1000 / throughput; 100 W → 100 / throughput J.
+    expect(dollars).toBeCloseTo(1000 / throughput, 2);
+    expect(joules).toBeCloseTo(100 / throughput, 4);
+  });
+
+  it("draws a roofline of achieved GFLOP/s against the measured peak", async () => {
+    const { page } = browser;
+    await page.goto(SWEEP_PAGE);
+    await setLanes(page, "roofline", ["server-cpu", "browser-wasm"]);
+    await page.locator('[data-experiment="roofline"]').getByRole("button", { name: "Run" }).click();
+    await expect.poll(() => page.locator('[data-testid="roofline-table"] tbody tr').count(), { timeout: 110_000 }).toBe(18);
+    const text = await page.locator('[data-testid="roofline-table"]').innerText();
+    expect(text).toMatch(/100%/);
+    expect(Number(await page.locator('[data-testid="roofline-table"] tr[data-lane="server-cpu"][data-batch="256"] [data-field="gflops"]').innerText())).toBeGreaterThan(0);
+  });
+
+  it("serves with a dynamic batcher on the server and splits queue from compute time", async () => {
+    const { page } = browser;
+    await page.goto(LATENCY_PAGE);
+    const section = page.locator('[data-experiment="serving"]');
+    expect(await section.locator('input[value="browser-wasm"]').count()).toBe(0);
+    await setLanes(page, "serving", ["server-cpu"]);
+    await section.getByLabel("Max batch").selectOption("8");
+    await section.getByRole("button", { name: "Run" }).click();
+    await expect.poll(() => section.locator("progress").count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="serving-table"] tbody tr').count(), { timeout: 110_000 }).toBe(5);
+    const at16 = page.locator('[data-testid="serving-table"] tr[data-concurrency="16"]');
+    expect(Number(await at16.locator('[data-field="queue"]').innerText())).toBeGreaterThan(0);
+    expect(Number(await at16.locator('[data-field="compute"]').innerText())).toBeGreaterThan(0);
+    await expect.poll(() => section.locator("a.permalink").count(), { timeout: 10_000 }).toBe(1);
   });
 });
 
