@@ -2,6 +2,7 @@
 import { usePathname } from "next/navigation";
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { probeBrowser, type BrowserProbe } from "@/lib/browser/probe";
+import { preloadPlot } from "./chart";
 import { roundMs } from "@/lib/inference/stats";
 import { type Capabilities, errorText, LANE_TITLES, type LaneKey, type LaneOutcome, type LaneResult, laneStatus, type LaneStatus } from "./lanes";
 import type { ExperimentKind, LaneRunRecord } from "./schema";
@@ -221,6 +222,8 @@ export function useRun() {
     setRunning(true);
     setStopped(false);
     setProgress({});
+    // Loaded on Run, not on page load: charts are only needed once there are results.
+    void preloadPlot().catch(() => undefined);
     try {
       return await work(c.signal, (key, fraction, message) => setProgress((p) => ({ ...p, [key]: { fraction, message } })));
     } finally {
