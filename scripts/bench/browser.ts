@@ -92,6 +92,7 @@ async function main() {
     const width = Math.max(...rows.map((r) => r[0].length));
     console.log(`\nbench:browser (${new Date().toISOString()}, Chromium ${browser.context.browser()?.version() ?? "(persistent context)"}, ${os.cpus()[0]?.model ?? "cpu"} × ${os.cpus().length})`);
     for (const [name, value, goal] of rows) console.log(`${name.padEnd(width)}  ${value.padStart(22)}  ${goal}`);
+    for (const t of longTasks) console.log(`  long task: ${t.duration.toFixed(0)} ms, ${(t.start - runStart).toFixed(0)} ms after Run`);
     console.log("\nLargest scripts before Run:");
     for (const s of [...scripts].sort((a, b) => b.encoded - a.encoded).slice(0, 8)) console.log(`  ${kb(s.encoded).padStart(10)}  ${s.url}`);
   } finally {
