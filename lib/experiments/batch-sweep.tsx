@@ -4,7 +4,7 @@ import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
 import { kneeOf, SWEEP_MEASURE, sweepBatches } from "./sweep";
-import { deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
 export interface BatchSweepExperimentProps {
   model?: string;
@@ -88,6 +88,7 @@ export function BatchSweepExperiment({ model = "digits-mlp", maxBatch = 64, lane
               })}
             </tbody>
           </table>
+          <BrowserEnvironmentNote results={results} />
           <ResultActions name={`batch-sweep-${model}`} rows={resultRows("batch-sweep", model, results)} json={{ experiment: "batch-sweep", model, batches, measure: SWEEP_MEASURE, environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined, kneeBatch: kneeOf(r.points)?.batch ?? null })) }} saved={saved} />
         </>
       )}

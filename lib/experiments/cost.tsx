@@ -4,7 +4,7 @@ import { DEFAULT_MEASURE } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
-import { deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
 export interface LanePrice {
   dollarsPerHour: number;
@@ -118,6 +118,7 @@ export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_
               })}
             </tbody>
           </table>
+          <BrowserEnvironmentNote results={results} />
           <ResultActions name={`cost-${model}`} rows={resultRows("cost", model, results).map((row) => ({ ...row, ...priceOf(row.lane as LaneKey), ...costOf(Number(row.items_per_s), priceOf(row.lane as LaneKey)) }))} json={{ experiment: "cost", model, batch, prices: Object.fromEntries(lanes.map((k) => [k, priceOf(k)])), environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined, ...costOf(r.points[0]!.itemsPerSecond, priceOf(r.key)) })) }} saved={saved} />
         </>
       )}

@@ -4,7 +4,7 @@ import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, LANE_TITLES, type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
-import { deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
 export interface LatencyExperimentProps {
   model?: string;
@@ -115,6 +115,7 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
               </ul>
             </details>
           )}
+          <BrowserEnvironmentNote results={results} />
           <ResultActions name={`latency-${model}`} rows={resultRows("latency", model, results)} json={{ experiment: "latency", model, batch, measure, environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined })) }} saved={saved} />
         </>
       )}

@@ -5,7 +5,7 @@ import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { getModel, variantsOf } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
-import { deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
 export interface QuantizationExperimentProps {
   /** The fp32 model; every int8 variant of it in the registry is measured beside it. */
@@ -107,6 +107,7 @@ export function QuantizationExperiment({ model = "digits-mlp", batch = 1, lanes 
               })}
             </tbody>
           </table>
+          <BrowserEnvironmentNote results={rows.map((r) => r.result)} />
           <ResultActions name={`quantization-${model}`} rows={rows.flatMap(({ id, result }) => resultRows("quantization", id, [result]).map((row) => ({ ...row, size_bytes: sizeOf(id), metric: modelMetric(id) })))} json={{ experiment: "quantization", model, batch, measure, environment: pageEnvironment(probe), results: rows.map(({ id, result }) => ({ variant: id, sizeBytes: sizeOf(id), metric: modelMetric(id), ...result, output: undefined })) }} saved={saved} />
         </>
       )}

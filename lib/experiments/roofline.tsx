@@ -4,7 +4,7 @@ import { getModel, type ModelSpec } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
 import { SWEEP_MEASURE, sweepBatches } from "./sweep";
-import { deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
 export interface RooflineExperimentProps {
   model?: string;
@@ -99,6 +99,7 @@ export function RooflineExperiment({ model = "digits-mlp", maxBatch = 256, lanes
               })}
             </tbody>
           </table>
+          <BrowserEnvironmentNote results={results} />
           <ResultActions name={`roofline-${model}`} rows={resultRows("roofline", model, results)} json={{ experiment: "roofline", model, batches, environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined, peakGflops: measuredPeak(r) })) }} saved={saved} />
         </>
       )}

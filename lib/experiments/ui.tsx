@@ -258,3 +258,32 @@ export function RunButtons({ running, onStart, onStop, canStart }: { running: bo
     </div>
   );
 }
+
+/** What really ran in the browser: isolation, threads, adapter and its features, user agent. */
+export function BrowserEnvironmentNote({ results }: { results: LaneResult[] }) {
+  const browser = results.filter((r) => r.key.startsWith("browser-"));
+  if (browser.length === 0) return null;
+  const first = browser[0]!.environment as { userAgent?: string; crossOriginIsolated?: boolean; onnxruntimeWeb?: string };
+  return (
+    <details className="environment-note" data-testid="browser-environment">
+      <summary>What ran in your browser</summary>
+      <ul>
+        <li>
+          onnxruntime-web {first.onnxruntimeWeb ?? "?"}; page cross-origin isolated: {first.crossOriginIsolated ? "yes" : "no (WASM limited to 1 thread, timers coarsened)"}
+        </li>
+        {browser.map((r) => {
+          const env = r.environment as { build?: string; threads?: number; adapter?: { vendor: string; architecture: string; description: string; isFallbackAdapter: boolean | null; shaderF16: boolean } | null };
+          return (
+            <li key={r.key} data-lane={r.key}>
+              {r.title}: build {env.build}, {env.threads} thread(s)
+              {env.adapter
+                ? `; adapter ${[env.adapter.vendor, env.adapter.architecture, env.adapter.description].filter(Boolean).join(" ") || "unnamed"}, isFallbackAdapter ${String(env.adapter.isFallbackAdapter)}${env.adapter.isFallbackAdapter !== false ? " (software GPU)" : ""}, shader-f16 ${env.adapter.shaderF16 ? "yes" : "no"}`
+                : ""}
+            </li>
+          );
+        })}
+        <li>User agent: {first.userAgent}</li>
+      </ul>
+    </details>
+  );
+}

@@ -83,6 +83,11 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     expect(await cell(page, "browser-wasm", "device").innerText()).toMatch(/browser CPU/);
     expect(await cell(page, "browser-wasm", "device").innerText()).not.toMatch(/gpu/i);
     expect(await cell(page, "browser-wasm", "threads").innerText()).toBe("1");
+    const env = page.locator('[data-testid="browser-environment"]');
+    await env.locator("summary").click();
+    expect(await env.locator('li[data-lane="browser-webgpu"]').innerText()).toMatch(/ort\.webgpu.*isFallbackAdapter true \(software GPU\), shader-f16 (yes|no)/);
+    expect(await env.locator('li[data-lane="browser-wasm"]').innerText()).toMatch(/ort\.wasm.*1 thread/);
+    expect(await env.innerText()).toMatch(/cross-origin isolated: yes/);
     // Same seeded input in the browser and on the server: WASM output equals server CPU within 1e-4.
     const diff = Number(await cell(page, "browser-wasm", "agreement").innerText());
     expect(diff).toBeLessThanOrEqual(1e-4);
