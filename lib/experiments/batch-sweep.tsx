@@ -47,7 +47,7 @@ export function BatchSweepExperiment({ model = "digits-mlp", maxBatch = 64, lane
     <ExperimentFrame title={title ?? `Batch sweep of ${spec.title}: batch 1 to ${cap}`} kind="batch-sweep">
       <p className="muted">Each lane runs batches {batches.join(", ")} with the server&apos;s offline-scenario rules (at least {SWEEP_MEASURE.minRuns} runs and {SWEEP_MEASURE.minDurationMs} ms per batch after warm-up). The knee is the smallest batch within 10% of the lane&apos;s best throughput.</p>
       <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
-      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} />
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
       <RunProgress progress={run.progress} />
       {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
       <FailedLanes outcomes={outcomes} />

@@ -85,7 +85,7 @@ export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_
           ))}
         </tbody>
       </table>
-      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} />
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
       <RunProgress progress={run.progress} />
       {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
       <FailedLanes outcomes={outcomes} />

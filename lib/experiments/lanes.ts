@@ -41,6 +41,13 @@ export interface Capabilities {
   models: Array<{ id: string; ready: boolean }>;
 }
 
+/** The first sentence a learner reads; the runtime's own words follow in brackets for whoever runs the server. */
+const SERVER_LANE_PLAIN: Record<string, string> = {
+  cuda: "This server has no NVIDIA GPU it can use.",
+  webgpu: "This server has no GPU driver that WebGPU can use.",
+  remote: "No remote inference server is connected to this lab.",
+};
+
 export interface LaneStatus {
   available: boolean;
   /** Plain words for a learner; null when available. */
@@ -56,7 +63,7 @@ export function laneStatus(key: LaneKey, modelId: string, capabilities: Capabili
     if (!capabilities) return { available: false, reason: "Asking the server which lanes it has…", device: null, software: null };
     const lane = capabilities.lanes.find((l) => `server-${l.id}` === key);
     if (!lane) return { available: false, reason: "This server has no such lane.", device: null, software: null };
-    if (!lane.available) return { available: false, reason: `Not available on this server: ${lane.reason ?? "no reason given"}.`, device: lane.device, software: lane.software };
+    if (!lane.available) return { available: false, reason: `${SERVER_LANE_PLAIN[lane.id] ?? "Not available on this server."} (The server says: ${lane.reason ?? "no reason given"}.)`, device: lane.device, software: lane.software };
     const model = capabilities.models.find((m) => m.id === modelId);
     if (model && !model.ready) return { available: false, reason: "The server has not built this model yet (npm run models:build).", device: lane.device, software: lane.software };
     return { available: true, reason: null, device: lane.device, software: lane.software };

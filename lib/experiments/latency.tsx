@@ -60,7 +60,7 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
         Each lane loads the model, times its first run, warms up ({measure.warmupRuns} untimed runs), then measures at least {measure.minRuns} runs and {measure.minDurationMs / 1000} s: the server engine&apos;s rules, so the lanes compare.
       </p>
       <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
-      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} />
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
       <RunProgress progress={run.progress} />
       {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
       <FailedLanes outcomes={outcomes} />

@@ -68,7 +68,7 @@ export function QuantizationExperiment({ model = "digits-mlp", batch = 1, lanes 
         Runs {variants.map((v) => v.variant).join(", ")} at batch {batch} on each lane you pick. File sizes are the real files; accuracy or agreement was measured on real data by <code>npm run models:eval</code> ({variants.map((v) => modelMetric(v.id)?.samples).find(Boolean) ?? "held-out"} samples).
       </p>
       <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
-      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} />
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
       <RunProgress progress={run.progress} />
       {run.stopped && <p role="status">Stopped. Variants measured before Stop are shown; nothing was saved.</p>}
       <FailedLanes outcomes={results.map((r) => r.outcome)} />

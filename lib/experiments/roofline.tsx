@@ -64,7 +64,7 @@ export function RooflineExperiment({ model = "digits-mlp", maxBatch = 256, lanes
         Sweeps batch 1 to {batches[batches.length - 1]} and converts each median latency into achieved GFLOP/s ({fmt(spec.flopsPerItem / 1e6)} MFLOP per item). Bigger batches reuse the same weights for more arithmetic, so arithmetic intensity rises; each lane&apos;s dashed line is the best it measured.
       </p>
       <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
-      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} />
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
       <RunProgress progress={run.progress} />
       {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
       <FailedLanes outcomes={outcomes} />

@@ -125,7 +125,7 @@ export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4
           <input type="number" min={0} max={50} step={0.5} value={maxQueueDelayMs} onChange={(e) => setMaxQueueDelayMs(Math.max(0, Math.min(50, Number(e.target.value))))} disabled={run.running} />
         </label>
       </div>
-      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} />
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
       <RunProgress progress={run.progress} />
       {run.stopped && <p role="status">Stopped; the server job was cancelled. Nothing is shown or saved.</p>}
       {errors.length > 0 && (

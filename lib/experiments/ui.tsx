@@ -9,6 +9,7 @@ import type { ExperimentKind, LaneRunRecord } from "./schema";
 
 let capabilitiesPromise: Promise<Capabilities> | null = null;
 let probePromise: Promise<BrowserProbe> | null = null;
+let activeRun: AbortController | null = null;
 
 /** Server lanes and the browser's abilities, asked once per page however many experiments it holds. */
 export function useLabContext() {
@@ -216,8 +217,16 @@ export function useRun() {
   const [progress, setProgress] = useState<Partial<Record<LaneKey, { fraction: number; message: string }>>>({});
   const controller = useRef<AbortController | null>(null);
   const [stopped, setStopped] = useState(false);
+  const [busyElsewhere, setBusyElsewhere] = useState(false);
   const start = useCallback(async <T,>(work: (signal: AbortSignal, onProgress: (key: LaneKey, fraction: number, message: string) => void) => Promise<T>): Promise<T | null> => {
+    // Two experiments measuring at once on the same cores would corrupt both: one at a time per page.
+    if (activeRun) {
+      setBusyElsewhere(true);
+      return null;
+    }
+    setBusyElsewhere(false);
     const c = new AbortController();
+    activeRun = c;
     controller.current = c;
     setRunning(true);
     setStopped(false);
@@ -227,6 +236,7 @@ export function useRun() {
     try {
       return await work(c.signal, (key, fraction, message) => setProgress((p) => ({ ...p, [key]: { fraction, message } })));
     } finally {
+      if (activeRun === c) activeRun = null;
       setRunning(false);
       setProgress({});
       if (c.signal.aborted) setStopped(true);
@@ -234,7 +244,7 @@ export function useRun() {
   }, []);
   const stop = useCallback(() => controller.current?.abort(), []);
   useEffect(() => () => controller.current?.abort(), []);
-  return { running, progress, start, stop, stopped };
+  return { running, progress, start, stop, stopped, busyElsewhere };
 }
 
 export function ExperimentFrame({ title, kind, children }: { title: string; kind: string; children: ReactNode }) {
@@ -246,9 +256,10 @@ export function ExperimentFrame({ title, kind, children }: { title: string; kind
   );
 }
 
-export function RunButtons({ running, onStart, onStop, canStart }: { running: boolean; onStart: () => void; onStop: () => void; canStart: boolean }) {
+export function RunButtons({ running, onStart, onStop, canStart, busyElsewhere = false }: { running: boolean; onStart: () => void; onStop: () => void; canStart: boolean; busyElsewhere?: boolean }) {
   return (
     <div className="run-buttons">
+      {busyElsewhere && <p role="alert">Another experiment on this page is still running; wait for it or stop it, so the two do not slow each other down.</p>}
       <button type="button" className="primary" onClick={onStart} disabled={running || !canStart}>
         Run
       </button>{" "}
