@@ -96,7 +96,10 @@ export interface LaneResult {
   lane: StoredLane;
   title: string;
   device: string | null;
+  /** True only when the adapter or server says so (a fallback adapter such as SwiftShader). */
   software: boolean;
+  /** A GPU lane whose adapter did not say whether it is hardware or software: never presented as either. */
+  softwareUnknown: boolean;
   threads: number | null;
   phases: {
     downloadMs: number | null;
@@ -138,7 +141,8 @@ async function runBrowserLane(key: LaneKey, plan: RunPlan, probe: BrowserProbe, 
   const result = await runInBrowser({ lane, modelId: plan.modelId, batches: plan.batches, measure: plan.measure, threads, seed: 1, returnOutput: plan.returnOutput ?? false }, onProgress, signal);
   const env = result.environment;
   const adapter = env.adapter;
-  const software = lane === "webgpu" ? adapter?.isFallbackAdapter !== false : false;
+  const software = lane === "webgpu" && adapter?.isFallbackAdapter === true;
+  const softwareUnknown = lane === "webgpu" && (adapter?.isFallbackAdapter ?? null) === null;
   const device = lane === "webgpu" ? [adapter?.vendor, adapter?.architecture, adapter?.description].filter(Boolean).join(" ") || "unnamed adapter" : `browser CPU (${env.threads} of ${env.hardwareConcurrency} threads)`;
   return {
     key,
@@ -146,6 +150,7 @@ async function runBrowserLane(key: LaneKey, plan: RunPlan, probe: BrowserProbe, 
     title: LANE_TITLES[key],
     device,
     software,
+    softwareUnknown,
     threads: env.threads,
     phases: { downloadMs: result.phases.downloadMs, downloadBytes: result.phases.downloadBytes, sessionCreateMs: result.phases.sessionCreateMs, firstRunMs: result.phases.firstRunMs, sessionReused: false },
     points: result.points.map((p) => ({ batch: p.batch, latencyMs: p.latencyMs, itemsPerSecond: p.itemsPerSecond, gflopsPerSecond: gflops(plan.flopsPerItem, p.batch, p.latencyMs.p50), samplesMs: p.samplesMs, cappedEarly: p.cappedEarly })),
@@ -251,7 +256,8 @@ async function runServerLane(key: LaneKey, plan: RunPlan, onProgress: Progress, 
     lane: storedLane(key),
     title: LANE_TITLES[key],
     device: job.lane.device,
-    software: job.lane.software !== false && key !== "server-cpu",
+    software: job.lane.software === true,
+    softwareUnknown: key !== "server-cpu" && job.lane.software === null,
     threads: null,
     phases: {
       downloadMs: null,

@@ -72,7 +72,7 @@ export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4
             signal,
           );
           const scenario = job.results!.scenario as unknown as { points: ServingPoint[] };
-          collected.push({ key, jobId: job.id, device: job.lane.device, software: job.lane.software !== false && key !== "server-cpu", maxBatch, maxQueueDelayMs, points: scenario.points });
+          collected.push({ key, jobId: job.id, device: job.lane.device, software: job.lane.software === true, maxBatch, maxQueueDelayMs, points: scenario.points });
         } catch (error) {
           if (signal.aborted) break;
           setErrors((e) => [...e, `${LANE_TITLES[key]} failed: ${error instanceof Error ? error.message : String(error)}`]);

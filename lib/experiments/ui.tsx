@@ -53,7 +53,7 @@ export function LanePicker({ lanes, selected, onChange, status, disabled }: { la
                 {LANE_TITLES[key]}
               </label>{" "}
               <span id={`${id}-note`} className="lane-note">
-                {s.available ? [s.device, s.software ? "software GPU: CPU speed, not GPU speed" : null].filter(Boolean).join(" · ") : s.reason}
+                {s.available ? [s.device, s.software ? "software GPU: CPU speed, not GPU speed" : key.endsWith("webgpu") && s.software === null ? "could not tell a hardware GPU from a software one" : null].filter(Boolean).join(" · ") : s.reason}
               </span>
             </li>
           );
@@ -97,7 +97,8 @@ export function FailedLanes({ outcomes }: { outcomes: LaneOutcome[] }) {
 }
 
 export function deviceLabel(r: LaneResult): string {
-  return `${r.device ?? "unknown device"}${r.software && r.lane.endsWith("webgpu") ? " (software GPU)" : ""}`;
+  const note = r.software ? " (software GPU)" : r.softwareUnknown ? " (the adapter did not say whether it is hardware or software)" : "";
+  return `${r.device ?? "unknown device"}${note}`;
 }
 
 /** The environment every export and stored result carries, so numbers can be compared later. */

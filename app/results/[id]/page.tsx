@@ -53,7 +53,7 @@ export default async function ResultPage({ params }: { params: Promise<{ id: str
               <th scope="row">{LANE_TITLES[r.lane] ?? r.lane}</th>
               <td>
                 {r.device ?? "unknown"}
-                {r.software && r.lane.endsWith("webgpu") ? " (software GPU: CPU speed, not GPU speed)" : ""}
+                {r.software ? " (software GPU: CPU speed, not GPU speed)" : ""}
               </td>
               <td>{r.threads ?? "—"}</td>
               <td>{r.batchSize ?? "—"}</td>
