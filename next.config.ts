@@ -12,6 +12,24 @@ const nextConfig: NextConfig = {
     "pg",
   ],
   poweredByHeader: false,
+  async headers() {
+    // Cross-origin isolation lets onnxruntime-web use WASM threads and fine timers
+    // on lesson pages. Every asset those pages load is same-origin, and says so.
+    const isolated = [
+      { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
+      { key: "Cross-Origin-Embedder-Policy", value: "require-corp" },
+    ];
+    const sameOrigin = [{ key: "Cross-Origin-Resource-Policy", value: "same-origin" }];
+    return [
+      { source: "/lessons/:path*", headers: isolated },
+      // Workers (and the WASM threads onnxruntime-web starts) take their policy from their script's response.
+      { source: "/_next/static/:path*", headers: [...sameOrigin, ...isolated.slice(1)] },
+      {
+        source: "/ort/:path*",
+        headers: [...sameOrigin, ...isolated.slice(1), { key: "Cache-Control", value: "public, max-age=604800" }],
+      },
+    ];
+  },
   reactStrictMode: true,
 };
 

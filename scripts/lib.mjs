@@ -2,7 +2,7 @@
 // these run before `npm install` has happened on a fresh clone.
 import { spawnSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -102,6 +102,35 @@ export function ensureGenerated() {
  */
 export function ensureModels() {
   run(bin("tsx"), [path.join(root, "scripts", "models", "build.ts")], { timed: "models" });
+}
+
+/**
+ * onnxruntime-web's runtime files, served same-origin from /ort/ so lesson pages
+ * can be cross-origin isolated (WASM threads) and nothing loads from a CDN. Only
+ * the two builds the browser runner imports, and the .wasm/.mjs pairs they load:
+ * ort.wasm (plain SIMD/threaded WASM) and ort.webgpu (native WebGPU EP, asyncify build).
+ */
+export const ORT_BROWSER_FILES = [
+  "ort.wasm.min.mjs",
+  "ort.webgpu.min.mjs",
+  "ort-wasm-simd-threaded.mjs",
+  "ort-wasm-simd-threaded.wasm",
+  "ort-wasm-simd-threaded.asyncify.mjs",
+  "ort-wasm-simd-threaded.asyncify.wasm",
+];
+
+export function ensureBrowserAssets() {
+  const source = path.join(root, "node_modules", "onnxruntime-web", "dist");
+  const target = path.join(root, "public", "ort");
+  const version = JSON.parse(readFileSync(path.join(root, "node_modules", "onnxruntime-web", "package.json"), "utf8")).version;
+  const wanted = `${version}\n${ORT_BROWSER_FILES.join("\n")}`;
+  const stamp = path.join(target, ".version");
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === wanted && ORT_BROWSER_FILES.every((f) => existsSync(path.join(target, f)))) return;
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  for (const file of ORT_BROWSER_FILES) copyFileSync(path.join(source, file), path.join(target, file));
+  writeFileSync(stamp, wanted);
+  log(`copied onnxruntime-web ${version} runtime files to public/ort`);
 }
 
 /** Sources that end up in the production build; a change in any of them means rebuild. */

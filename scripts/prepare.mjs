@@ -1,6 +1,7 @@
 // Everything `next dev` / `next build` need that is generated rather than committed.
-import { ensureGenerated, ensureInstalled, ensureModels } from "./lib.mjs";
+import { ensureBrowserAssets, ensureGenerated, ensureInstalled, ensureModels } from "./lib.mjs";
 
 ensureInstalled();
 ensureGenerated();
 ensureModels();
+ensureBrowserAssets();

@@ -1,6 +1,6 @@
 // `npm start`: fresh clone → installed, generated, migrated, built, serving.
 // Each step is skipped when its inputs have not changed, so a second start is fast.
-import { bin, ensureBuilt, ensureGenerated, ensureInstalled, ensureModels, log, run, root, spawnInherit } from "./lib.mjs";
+import { bin, ensureBrowserAssets, ensureBuilt, ensureGenerated, ensureInstalled, ensureModels, log, run, root, spawnInherit } from "./lib.mjs";
 import path from "node:path";
 
 const started = Date.now();
@@ -8,6 +8,7 @@ ensureInstalled();
 ensureGenerated();
 run(process.execPath, [path.join(root, "scripts", "db.mjs"), "migrate"]);
 ensureModels();
+ensureBrowserAssets();
 ensureBuilt();
 
 const port = process.env.PORT ?? "3000";

@@ -1,7 +1,7 @@
 // `npm test`: everything, from a fresh clone. Installs what the tests use
 // (npm packages; Debian's chromium and Vulkan loader when root), then runs
 // lint, type check, unit tests, a production build and the end-to-end tests.
-import { bin, ensureBuilt, ensureGenerated, ensureInstalled, ensureModels, log, run } from "./lib.mjs";
+import { bin, ensureBrowserAssets, ensureBuilt, ensureGenerated, ensureInstalled, ensureModels, log, run } from "./lib.mjs";
 import { ensureSystemPackages } from "./system-deps.mjs";
 
 const started = Date.now();
@@ -9,6 +9,7 @@ ensureInstalled();
 ensureSystemPackages();
 ensureGenerated();
 ensureModels();
+ensureBrowserAssets();
 
 log("lint");
 run(bin("eslint"), ["--max-warnings", "0", "."], { timed: "lint" });

@@ -1,5 +1,11 @@
 "use client";
 import type { ComponentType } from "react";
+import { BatchSweepExperiment } from "@/lib/experiments/batch-sweep";
+import { CostExperiment } from "@/lib/experiments/cost";
+import { LatencyExperiment } from "@/lib/experiments/latency";
+import { QuantizationExperiment } from "@/lib/experiments/quantization";
+import { RooflineExperiment } from "@/lib/experiments/roofline";
+import { ServingExperiment } from "@/lib/experiments/serving";
 import { Callout } from "@/lib/lesson-ui/callout";
 import { Figure } from "@/lib/lesson-ui/figure";
 import { Quiz } from "@/lib/quiz/ui/quiz";
@@ -13,4 +19,10 @@ export const lessonComponents: Record<string, ComponentType<any>> = {
   Callout,
   Figure,
   Quiz,
+  LatencyExperiment,
+  BatchSweepExperiment,
+  QuantizationExperiment,
+  ServingExperiment,
+  RooflineExperiment,
+  CostExperiment,
 };

@@ -1,0 +1,17 @@
+import { loadResultGroup } from "@/lib/experiments/store.server";
+import { HttpError, jsonOk } from "@/lib/http/errors";
+import { handleErrors } from "@/lib/inference/http.server";
+
+export const runtime = "nodejs";
+export const dynamic = "force-dynamic";
+
+const ID = /^[0-9a-f-]{36}$/;
+
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  return handleErrors(async () => {
+    const group = ID.test(id) ? await loadResultGroup(id) : null;
+    if (!group) throw new HttpError(404, `unknown experiment result ${id}`);
+    return jsonOk({ result: group.find((r) => r.id === id), group });
+  });
+}

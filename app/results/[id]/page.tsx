@@ -1,0 +1,76 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { loadResultGroup } from "@/lib/experiments/store.server";
+
+export const dynamic = "force-dynamic";
+export const metadata: Metadata = { title: "Experiment result" };
+
+const ID = /^[0-9a-f-]{36}$/;
+const LANE_TITLES: Record<string, string> = {
+  "browser-webgpu": "Browser WebGPU",
+  "browser-wasm": "Browser WASM",
+  "server-cpu": "Server CPU",
+  "server-webgpu": "Server WebGPU",
+  "server-cuda": "Server CUDA",
+  "server-remote": "Remote server",
+};
+
+function num(value: number | null | undefined): string {
+  return value === null || value === undefined || !Number.isFinite(value) ? "—" : Number(value.toPrecision(4)).toLocaleString("en-US");
+}
+
+/** The permalink of a stored run: every lane of it, with the device and environment it ran on. */
+export default async function ResultPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const group = ID.test(id) ? await loadResultGroup(id) : null;
+  if (!group || group.length === 0) notFound();
+  const first = group[0]!;
+  return (
+    <article className="lesson-body">
+      <h1>
+        {first.experiment} experiment: {first.modelId}
+      </h1>
+      <p className="lead">
+        Stored {new Date(first.createdAt).toUTCString()} from the lesson <Link href={`/lessons/${first.lessonSlug}`}>{first.lessonSlug}</Link>.
+      </p>
+      <table className="result-table" data-testid="stored-result">
+        <caption>One row per lane; latency in milliseconds, throughput in items per second (steady state)</caption>
+        <thead>
+          <tr>
+            <th scope="col">Lane</th>
+            <th scope="col">Device</th>
+            <th scope="col">Threads</th>
+            <th scope="col">Batch</th>
+            <th scope="col">p50 (ms)</th>
+            <th scope="col">Throughput (items/s)</th>
+            <th scope="col">Server job</th>
+          </tr>
+        </thead>
+        <tbody>
+          {group.map((r) => (
+            <tr key={r.id} data-lane={r.lane}>
+              <th scope="row">{LANE_TITLES[r.lane] ?? r.lane}</th>
+              <td>
+                {r.device ?? "unknown"}
+                {r.software ? " (software GPU: CPU speed, not GPU speed)" : ""}
+              </td>
+              <td>{r.threads ?? "—"}</td>
+              <td>{r.batchSize ?? "—"}</td>
+              <td>{num(r.p50Ms)}</td>
+              <td>{num(r.throughput)}</td>
+              <td>{r.benchmarkRunId ? <code>{r.benchmarkRunId}</code> : "—"}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <details>
+        <summary>Environment and full results (JSON)</summary>
+        <pre>{JSON.stringify(group, null, 2)}</pre>
+      </details>
+      <p>
+        <a href={`/api/experiment-results/${first.id}`}>This result as JSON</a>
+      </p>
+    </article>
+  );
+}

@@ -1,0 +1,74 @@
+/**
+ * Messages between the page and the browser runner's Web Worker. Plain data
+ * only (structured clone), so both sides agree on shapes without sharing code paths.
+ */
+import type { MeasureOptions, Summary } from "@/lib/inference/stats";
+
+export type BrowserLane = "webgpu" | "wasm";
+
+export interface BrowserRunRequest {
+  lane: BrowserLane;
+  modelId: string;
+  /** Batch sizes to measure, in order; one entry for a latency run, several for a sweep. */
+  batches: number[];
+  measure: MeasureOptions;
+  /** WASM threads wanted; the runner uses 1 unless the page is cross-origin isolated. */
+  threads: number;
+  /** Seed of the registry's makeInput, so the server can generate the identical input. */
+  seed: number;
+  /** Return the first output of one run at batches[0] (for comparing with the server). */
+  returnOutput: boolean;
+}
+
+export interface AdapterReport {
+  vendor: string;
+  architecture: string;
+  device: string;
+  description: string;
+  /** A software implementation (SwiftShader and the like): its speed is not GPU speed. */
+  isFallbackAdapter: boolean | null;
+  shaderF16: boolean;
+}
+
+export interface BrowserEnvironment {
+  userAgent: string;
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+  onnxruntimeWeb: string;
+  /** The onnxruntime-web build the worker loaded (ort.wasm or ort.webgpu). */
+  build: string;
+  executionProvider: BrowserLane;
+  threads: number;
+  adapter: AdapterReport | null;
+}
+
+export interface BrowserPoint {
+  batch: number;
+  latencyMs: Summary;
+  /** Kept for histograms; evenly thinned when long. */
+  samplesMs: number[];
+  itemsPerSecond: number;
+  elapsedMs: number;
+  cappedEarly: boolean;
+}
+
+export interface BrowserRunResult {
+  environment: BrowserEnvironment;
+  phases: {
+    /** onnxruntime-web's JS module, fetched and evaluated. */
+    runtimeImportMs: number;
+    /** The .wasm runtime and the model file over the network (or HTTP cache). */
+    downloadMs: number;
+    downloadBytes: number;
+    sessionCreateMs: number;
+    /** The first inference: kernel compilation, allocation. Never part of steady state. */
+    firstRunMs: number;
+  };
+  points: BrowserPoint[];
+  output: { name: string; dims: number[]; data: number[] } | null;
+}
+
+export type WorkerEvent =
+  | { type: "progress"; fraction: number; message: string }
+  | { type: "done"; result: BrowserRunResult }
+  | { type: "error"; message: string; unavailable: boolean };

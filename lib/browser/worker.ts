@@ -1,0 +1,232 @@
+/// <reference lib="webworker" />
+/**
+ * The browser runner: one Web Worker per run, so inference never blocks the
+ * page and Stop can terminate it mid-kernel. onnxruntime-web is imported here,
+ * at run time, from /ort/ (copied by scripts/lib.mjs ensureBrowserAssets):
+ * no ORT bytes reach the page before a learner starts an experiment.
+ */
+import type * as Ort from "onnxruntime-web";
+import { measure } from "@/lib/inference/stats";
+import { getModel, makeInput, type InputTensor } from "@/lib/models/registry";
+import { modelUrl } from "./models";
+import type { AdapterReport, BrowserLane, BrowserPoint, BrowserRunRequest, BrowserRunResult, WorkerEvent } from "./protocol";
+
+declare const self: DedicatedWorkerGlobalScope;
+
+/** Minimal WebGPU shapes (TypeScript's DOM lib has none yet). */
+interface GpuAdapterInfo {
+  vendor?: string;
+  architecture?: string;
+  device?: string;
+  description?: string;
+  isFallbackAdapter?: boolean;
+}
+interface GpuAdapter {
+  info?: GpuAdapterInfo;
+  features: ReadonlySet<string>;
+  isFallbackAdapter?: boolean;
+}
+interface GpuNavigator {
+  gpu?: { requestAdapter(options?: object): Promise<GpuAdapter | null> };
+}
+
+/**
+ * One build per lane, each with only what it needs: ort.wasm is the plain
+ * SIMD/threaded CPU runtime; ort.webgpu carries the native WebGPU execution
+ * provider (the asyncify WASM build). Never a list of providers: onnxruntime-web's
+ * ['webgpu','wasm'] falls back silently, and a WASM run must never look like WebGPU.
+ */
+const BUILDS: Record<BrowserLane, { module: string; wasm: string }> = {
+  wasm: { module: "ort.wasm.min.mjs", wasm: "ort-wasm-simd-threaded.wasm" },
+  webgpu: { module: "ort.webgpu.min.mjs", wasm: "ort-wasm-simd-threaded.asyncify.wasm" },
+};
+const ORT_BASE = "/ort/";
+const SAMPLES_KEPT = 2000;
+
+const post = (event: WorkerEvent) => self.postMessage(event);
+
+class UnavailableError extends Error {}
+
+async function fetchBytes(url: string, onBytes: (n: number, total: number) => void): Promise<Uint8Array> {
+  const response = await fetch(url);
+  if (!response.ok) {
+    let detail = `${response.status}`;
+    try {
+      detail = ((await response.json()) as { error?: string }).error ?? detail;
+    } catch {
+      // not JSON
+    }
+    throw new Error(`download of ${url} failed: ${detail}`);
+  }
+  const total = Number(response.headers.get("content-length") ?? 0);
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let received = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(value);
+    received += value.byteLength;
+    onBytes(received, total);
+  }
+  const bytes = new Uint8Array(received);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return bytes;
+}
+
+async function webgpuAdapter(): Promise<GpuAdapter> {
+  const gpu = (self.navigator as unknown as GpuNavigator).gpu;
+  if (!gpu) throw new UnavailableError("this browser does not expose WebGPU (navigator.gpu is missing; it may be switched off or unsupported)");
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) throw new UnavailableError("the browser exposes WebGPU but found no usable GPU adapter (blocked, switched off, or no driver)");
+  return adapter;
+}
+
+function describeAdapter(adapter: GpuAdapter): AdapterReport {
+  const info = adapter.info ?? {};
+  const fallback = info.isFallbackAdapter ?? adapter.isFallbackAdapter;
+  return {
+    vendor: info.vendor ?? "",
+    architecture: info.architecture ?? "",
+    device: info.device ?? "",
+    description: info.description ?? "",
+    // SwiftShader identifies itself by architecture even where the flag is missing.
+    isFallbackAdapter: fallback ?? (/swiftshader/i.test(`${info.architecture} ${info.description}`) ? true : null),
+    shaderF16: adapter.features.has("shader-f16"),
+  };
+}
+
+function tensorOf(ort: typeof Ort, input: InputTensor): Ort.Tensor {
+  return new ort.Tensor(input.dtype, input.data as Float32Array, input.dims);
+}
+
+function thin(samples: number[]): number[] {
+  const round = (v: number) => Math.round(v * 10_000) / 10_000;
+  if (samples.length <= SAMPLES_KEPT) return samples.map(round);
+  const step = samples.length / SAMPLES_KEPT;
+  return Array.from({ length: SAMPLES_KEPT }, (_, i) => round(samples[Math.floor(i * step)]!));
+}
+
+async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
+  const spec = getModel(request.modelId);
+  if (!spec) throw new Error(`unknown model ${request.modelId}`);
+  const build = BUILDS[request.lane];
+  const adapter = request.lane === "webgpu" ? await webgpuAdapter() : null;
+
+  post({ type: "progress", fraction: 0, message: "loading onnxruntime-web" });
+  const t0 = performance.now();
+  const ort = (await import(/* webpackIgnore: true */ /* turbopackIgnore: true */ `${ORT_BASE}${build.module}`)) as typeof Ort;
+  const runtimeImportMs = performance.now() - t0;
+
+  // Without cross-origin isolation SharedArrayBuffer is missing and ORT would quietly use 1 thread; say so instead.
+  const threads = request.lane === "wasm" && self.crossOriginIsolated ? Math.max(1, request.threads) : 1;
+  ort.env.wasm.numThreads = threads;
+  ort.env.wasm.wasmPaths = ORT_BASE;
+  ort.env.logLevel = "error";
+
+  const t1 = performance.now();
+  let lastReport = 0;
+  const onBytes = (label: string) => (received: number, total: number) => {
+    const now = performance.now();
+    if (now - lastReport < 100) return;
+    lastReport = now;
+    post({ type: "progress", fraction: 0, message: `downloading ${label}: ${(received / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ""} MB` });
+  };
+  const [wasmBinary, modelBytes] = await Promise.all([fetchBytes(`${ORT_BASE}${build.wasm}`, onBytes("runtime")), fetchBytes(modelUrl(spec.id), onBytes("model"))]);
+  const downloadMs = performance.now() - t1;
+  ort.env.wasm.wasmBinary = wasmBinary;
+  if (adapter) ort.env.webgpu.adapter = adapter as unknown as typeof ort.env.webgpu.adapter;
+
+  post({ type: "progress", fraction: 0, message: "creating the session" });
+  const t2 = performance.now();
+  let session: Ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(modelBytes, {
+      executionProviders: [request.lane],
+      graphOptimizationLevel: "all",
+      ...(spec.sessionOptions ? { extra: { session: spec.sessionOptions } } : {}),
+    });
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    if (request.lane === "webgpu") throw new UnavailableError(`onnxruntime-web could not start its WebGPU backend: ${why}`);
+    throw error;
+  }
+  const sessionCreateMs = performance.now() - t2;
+
+  const feedsFor = (batch: number, seed: number) => Object.fromEntries(makeInput(spec, batch, seed).map((t) => [t.name, tensorOf(ort, t)]));
+  const firstFeeds = feedsFor(request.batches[0]!, request.seed);
+  const t3 = performance.now();
+  const firstOutputs = await session.run(firstFeeds);
+  const firstRunMs = performance.now() - t3;
+  let output: BrowserRunResult["output"] = null;
+  if (request.returnOutput) {
+    const name = session.outputNames[0]!;
+    const tensor = firstOutputs[name]!;
+    output = { name, dims: [...tensor.dims], data: Array.from(tensor.data as Float32Array, Number) };
+  }
+
+  const points: BrowserPoint[] = [];
+  for (const [index, batch] of request.batches.entries()) {
+    const feeds = index === 0 ? firstFeeds : feedsFor(batch, batch);
+    const result = await measure(() => session.run(feeds), request.measure, {
+      onProgress: (fraction) => post({ type: "progress", fraction: (index + fraction) / request.batches.length, message: `batch ${batch}` }),
+    });
+    points.push({
+      batch,
+      latencyMs: result.summary,
+      samplesMs: thin(result.samplesMs),
+      itemsPerSecond: (result.samplesMs.length * batch * 1000) / result.elapsedMs,
+      elapsedMs: result.elapsedMs,
+      cappedEarly: result.cappedEarly,
+    });
+  }
+
+  let adapterReport: AdapterReport | null = adapter ? describeAdapter(adapter) : null;
+  if (adapterReport && request.lane === "webgpu") {
+    // Prefer the device ORT really created (its adapterInfo) over our own probe.
+    try {
+      const device = (await ort.env.webgpu.device) as unknown as { adapterInfo?: GpuAdapterInfo; features?: ReadonlySet<string> } | undefined;
+      const info = device?.adapterInfo;
+      if (info) {
+        adapterReport = {
+          ...adapterReport,
+          vendor: info.vendor || adapterReport.vendor,
+          architecture: info.architecture || adapterReport.architecture,
+          device: info.device || adapterReport.device,
+          description: info.description || adapterReport.description,
+          isFallbackAdapter: info.isFallbackAdapter ?? adapterReport.isFallbackAdapter,
+        };
+      }
+    } catch {
+      // The adapter we handed ORT is the one it used.
+    }
+  }
+  await session.release();
+  return {
+    environment: {
+      userAgent: self.navigator.userAgent,
+      crossOriginIsolated: self.crossOriginIsolated,
+      hardwareConcurrency: self.navigator.hardwareConcurrency,
+      onnxruntimeWeb: ort.env.versions.web ?? "unknown",
+      build: build.module,
+      executionProvider: request.lane,
+      threads: request.lane === "wasm" ? (ort.env.wasm.numThreads ?? threads) : 1,
+      adapter: adapterReport,
+    },
+    phases: { runtimeImportMs, downloadMs, downloadBytes: wasmBinary.byteLength + modelBytes.byteLength, sessionCreateMs, firstRunMs },
+    points,
+    output,
+  };
+}
+
+self.onmessage = (message: MessageEvent<BrowserRunRequest>) => {
+  run(message.data).then(
+    (result) => post({ type: "done", result }),
+    (error: unknown) => post({ type: "error", message: error instanceof Error ? error.message : String(error), unavailable: error instanceof UnavailableError }),
+  );
+};

@@ -1,0 +1,119 @@
+"use client";
+import { useCallback, useMemo, useState } from "react";
+import { getModel } from "@/lib/models/registry";
+import { PlotChart, type PlotModule } from "./chart";
+import { LANE_KEYS, type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
+import { kneeOf, SWEEP_MEASURE, sweepBatches } from "./sweep";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+
+export interface BatchSweepExperimentProps {
+  model?: string;
+  maxBatch?: number;
+  lanes?: LaneKey[];
+  title?: string;
+}
+
+export function BatchSweepExperiment({ model = "digits-mlp", maxBatch = 64, lanes = LANE_KEYS, title }: BatchSweepExperimentProps) {
+  const spec = getModel(model);
+  const { probe, lessonSlug, status } = useLabContext();
+  const laneStatus = useCallback((key: LaneKey) => status(key, model), [status, model]);
+  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu", "browser-wasm"]);
+  const [outcomes, setOutcomes] = useState<LaneOutcome[]>([]);
+  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
+  const run = useRun();
+  const cap = Math.min(maxBatch, spec?.batchAxis ? spec.maxBatch : 1);
+  const batches = sweepBatches(cap);
+  const chosen = lanes.filter((k) => selected.includes(k) && laneStatus(k).available);
+
+  const start = async () => {
+    setOutcomes([]);
+    setSaved({ state: "idle" });
+    const result = await run.start((signal, onProgress) => runLanes(chosen, { modelId: model, batches, measure: SWEEP_MEASURE, flopsPerItem: spec?.flopsPerItem }, probe, onProgress, signal));
+    if (!result) return;
+    setOutcomes(result);
+    const ok = result.flatMap((o) => (o.ok ? [o.result] : []));
+    if (ok.length > 0) {
+      setSaved({ state: "saving" });
+      setSaved(await saveRun(lessonSlug, "batch-sweep", ok.map((r) => laneRecord(model, r, { output: undefined, kneeBatch: kneeOf(r.points)?.batch ?? null }, false)), pageEnvironment(probe)));
+    }
+  };
+
+  const results = useMemo(() => outcomes.flatMap((o) => (o.ok ? [o.result] : [])), [outcomes]);
+  const throughputChart = useMemo(() => (results.length ? sweepChart(results, "throughput") : null), [results]);
+  const latencyChart = useMemo(() => (results.length ? sweepChart(results, "latency") : null), [results]);
+  if (!spec) return <p className="quiz-error">BatchSweepExperiment: unknown model “{model}”.</p>;
+
+  return (
+    <ExperimentFrame title={title ?? `Batch sweep of ${spec.title}: batch 1 to ${cap}`} kind="batch-sweep">
+      <p className="muted">Each lane runs batches {batches.join(", ")} with the server&apos;s offline-scenario rules (at least {SWEEP_MEASURE.minRuns} runs and {SWEEP_MEASURE.minDurationMs} ms per batch after warm-up). The knee is the smallest batch within 10% of the lane&apos;s best throughput.</p>
+      <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
+      <RunProgress progress={run.progress} />
+      {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
+      <FailedLanes outcomes={outcomes} />
+      {results.length > 0 && (
+        <>
+          {throughputChart && <PlotChart build={throughputChart} label="Line chart of throughput in items per second against batch size, one line per lane, knee marked; the table below has the numbers." />}
+          {latencyChart && <PlotChart build={latencyChart} label="Line chart of median latency per batch in milliseconds against batch size, one line per lane; the table below has the numbers." />}
+          <table className="result-table" data-testid="sweep-table">
+            <caption>Throughput (items/s) and median latency per batch (ms) for each lane; ★ marks the knee</caption>
+            <thead>
+              <tr>
+                <th scope="col">Lane</th>
+                <th scope="col">Device</th>
+                <th scope="col">Batch</th>
+                <th scope="col">Throughput (items/s)</th>
+                <th scope="col">p50 per batch (ms)</th>
+                <th scope="col">p99 per batch (ms)</th>
+                <th scope="col">ms per item</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.flatMap((r) => {
+                const knee = kneeOf(r.points);
+                return r.points.map((p) => (
+                  <tr key={`${r.key}-${p.batch}`} data-lane={r.key} data-batch={p.batch}>
+                    <th scope="row">{r.title}</th>
+                    <td>{deviceLabel(r)}</td>
+                    <td>
+                      {p.batch}
+                      {knee?.batch === p.batch ? " ★ knee" : ""}
+                    </td>
+                    <td data-field="throughput">{fmt(p.itemsPerSecond)}</td>
+                    <td data-field="p50">{fmt(p.latencyMs.p50)}</td>
+                    <td>{fmt(p.latencyMs.p99)}</td>
+                    <td>{fmt(p.latencyMs.p50 / p.batch)}</td>
+                  </tr>
+                ));
+              })}
+            </tbody>
+          </table>
+          <BrowserEnvironmentNote results={results} />
+          <ResultActions name={`batch-sweep-${model}`} rows={resultRows("batch-sweep", model, results)} json={{ experiment: "batch-sweep", model, batches, measure: SWEEP_MEASURE, environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined, kneeBatch: kneeOf(r.points)?.batch ?? null })) }} saved={saved} />
+        </>
+      )}
+    </ExperimentFrame>
+  );
+}
+
+function sweepChart(results: LaneResult[], what: "throughput" | "latency") {
+  return (Plot: PlotModule, width: number) => {
+    const rows = results.flatMap((r) => r.points.map((p) => ({ lane: r.title, batch: p.batch, value: what === "throughput" ? p.itemsPerSecond : p.latencyMs.p50 })));
+    const knees = results.flatMap((r) => {
+      const k = kneeOf(r.points);
+      return k ? [{ lane: r.title, batch: k.batch, value: what === "throughput" ? k.itemsPerSecond : k.latencyMs.p50 }] : [];
+    });
+    return Plot.plot({
+      width,
+      height: 280,
+      x: { type: "log", base: 2, label: "Batch size (items) →", grid: true },
+      y: { type: "log", label: what === "throughput" ? "↑ Throughput (items/s, log)" : "↑ Median latency per batch (ms, log)", grid: true },
+      color: { legend: true },
+      marks: [
+        Plot.line(rows, { x: "batch", y: "value", stroke: "lane", marker: "circle" }),
+        Plot.dot(knees, { x: "batch", y: "value", stroke: "lane", r: 8, strokeWidth: 2 }),
+        Plot.text(knees, { x: "batch", y: "value", text: () => "knee", dy: -14, fill: "lane" }),
+      ],
+    });
+  };
+}

@@ -1,0 +1,138 @@
+"use client";
+import { useCallback, useMemo, useState } from "react";
+import { DEFAULT_MEASURE } from "@/lib/inference/stats";
+import { getModel } from "@/lib/models/registry";
+import { PlotChart, type PlotModule } from "./chart";
+import { LANE_KEYS, type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+
+export interface LanePrice {
+  dollarsPerHour: number;
+  watts: number;
+}
+
+export interface CostExperimentProps {
+  model?: string;
+  batch?: number;
+  lanes?: LaneKey[];
+  /** Defaults per lane; the lesson cites where its numbers come from, and learners can edit them. */
+  prices?: Partial<Record<LaneKey, LanePrice>>;
+  title?: string;
+}
+
+const FALLBACK_PRICE: LanePrice = { dollarsPerHour: 0.1, watts: 100 };
+
+/** $ per million inferences and joules per inference from a measured steady-state throughput. */
+export function costOf(itemsPerSecond: number, price: LanePrice) {
+  if (!(itemsPerSecond > 0)) return { dollarsPerMillion: null, joulesPerInference: null };
+  return { dollarsPerMillion: (price.dollarsPerHour / (itemsPerSecond * 3600)) * 1e6, joulesPerInference: price.watts / itemsPerSecond };
+}
+
+export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_KEYS, prices = {}, title }: CostExperimentProps) {
+  const spec = getModel(model);
+  const { probe, lessonSlug, status } = useLabContext();
+  const laneStatus = useCallback((key: LaneKey) => status(key, model), [status, model]);
+  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu", "browser-wasm"]);
+  const [outcomes, setOutcomes] = useState<LaneOutcome[]>([]);
+  const [edited, setEdited] = useState<Partial<Record<LaneKey, LanePrice>>>({});
+  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
+  const run = useRun();
+  const measure = { ...DEFAULT_MEASURE, minDurationMs: 500 };
+  const chosen = lanes.filter((k) => selected.includes(k) && laneStatus(k).available);
+  const priceOf = useCallback((key: LaneKey): LanePrice => edited[key] ?? prices[key] ?? FALLBACK_PRICE, [edited, prices]);
+
+  const start = async () => {
+    setOutcomes([]);
+    setSaved({ state: "idle" });
+    const result = await run.start((signal, onProgress) => runLanes(chosen, { modelId: model, batches: [batch], measure, flopsPerItem: spec?.flopsPerItem }, probe, onProgress, signal));
+    if (!result) return;
+    setOutcomes(result);
+    const ok = result.flatMap((o) => (o.ok ? [o.result] : []));
+    if (ok.length > 0) {
+      setSaved({ state: "saving" });
+      setSaved(await saveRun(lessonSlug, "cost", ok.map((r) => laneRecord(model, r, { output: undefined, price: priceOf(r.key), ...costOf(r.points[0]!.itemsPerSecond, priceOf(r.key)) }, false)), pageEnvironment(probe)));
+    }
+  };
+
+  const results = useMemo(() => outcomes.flatMap((o) => (o.ok ? [o.result] : [])), [outcomes]);
+  const chart = useMemo(() => (results.length ? costChart(results, priceOf) : null), [results, priceOf]);
+  if (!spec) return <p className="quiz-error">CostExperiment: unknown model “{model}”.</p>;
+
+  return (
+    <ExperimentFrame title={title ?? `Cost and energy per inference: ${spec.title}, batch ${batch}`} kind="cost">
+      <p className="muted">Measures steady-state throughput at batch {batch}, then turns it into dollars per million inferences and joules per inference from the price and power below (edit them: they are assumptions, the throughput is measured).</p>
+      <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
+      <table className="result-table">
+        <caption>Assumed price ($/hour) and power draw (W) per lane</caption>
+        <thead>
+          <tr>
+            <th scope="col">Lane</th>
+            <th scope="col">$/hour</th>
+            <th scope="col">Watts</th>
+          </tr>
+        </thead>
+        <tbody>
+          {lanes.map((key) => (
+            <tr key={key}>
+              <th scope="row">{key}</th>
+              <td>
+                <input type="number" min={0} step="0.01" aria-label={`${key} dollars per hour`} value={priceOf(key).dollarsPerHour} onChange={(e) => setEdited((p) => ({ ...p, [key]: { ...priceOf(key), dollarsPerHour: Number(e.target.value) } }))} />
+              </td>
+              <td>
+                <input type="number" min={0} step="1" aria-label={`${key} watts`} value={priceOf(key).watts} onChange={(e) => setEdited((p) => ({ ...p, [key]: { ...priceOf(key), watts: Number(e.target.value) } }))} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
+      <RunProgress progress={run.progress} />
+      {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
+      <FailedLanes outcomes={outcomes} />
+      {results.length > 0 && (
+        <>
+          {chart && <PlotChart build={chart} label="Bar chart of dollars per million inferences per lane; the table below has the numbers." />}
+          <table className="result-table" data-testid="cost-table">
+            <caption>Measured throughput (items/s) turned into cost ($ per million inferences) and energy (J per inference)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Lane</th>
+                <th scope="col">Device</th>
+                <th scope="col">Throughput (items/s)</th>
+                <th scope="col">$ per million</th>
+                <th scope="col">J per inference</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.map((r) => {
+                const c = costOf(r.points[0]!.itemsPerSecond, priceOf(r.key));
+                return (
+                  <tr key={r.key} data-lane={r.key}>
+                    <th scope="row">{r.title}</th>
+                    <td>{deviceLabel(r)}</td>
+                    <td data-field="throughput">{fmt(r.points[0]!.itemsPerSecond)}</td>
+                    <td data-field="dollars">{fmt(c.dollarsPerMillion)}</td>
+                    <td data-field="joules">{fmt(c.joulesPerInference)}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <BrowserEnvironmentNote results={results} />
+          <ResultActions name={`cost-${model}`} rows={resultRows("cost", model, results).map((row) => ({ ...row, ...priceOf(row.lane as LaneKey), ...costOf(Number(row.items_per_s), priceOf(row.lane as LaneKey)) }))} json={{ experiment: "cost", model, batch, prices: Object.fromEntries(lanes.map((k) => [k, priceOf(k)])), environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined, ...costOf(r.points[0]!.itemsPerSecond, priceOf(r.key)) })) }} saved={saved} />
+        </>
+      )}
+    </ExperimentFrame>
+  );
+}
+
+function costChart(results: LaneResult[], priceOf: (key: LaneKey) => LanePrice) {
+  return (Plot: PlotModule, width: number) =>
+    Plot.plot({
+      width,
+      marginLeft: 190,
+      x: { label: "$ per million inferences →", grid: true },
+      y: { label: null },
+      marks: [Plot.barX(results.map((r) => ({ lane: r.title, dollars: costOf(r.points[0]!.itemsPerSecond, priceOf(r.key)).dollarsPerMillion ?? 0 })), { x: "dollars", y: "lane", fill: "#0b5cad" }), Plot.ruleX([0])],
+    });
+}

@@ -1,0 +1,152 @@
+"use client";
+import { useCallback, useMemo, useState } from "react";
+import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
+import { getModel } from "@/lib/models/registry";
+import { PlotChart, type PlotModule } from "./chart";
+import { LANE_KEYS, LANE_TITLES, type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+
+export interface LatencyExperimentProps {
+  model?: string;
+  batch?: number;
+  lanes?: LaneKey[];
+  /** Defaults are the server engine's (DEFAULT_MEASURE), so browser and server numbers compare. */
+  minRuns?: number;
+  minDurationMs?: number;
+  warmupRuns?: number;
+  title?: string;
+}
+
+/** Largest |a − b| over two outputs of the same shape; null when they cannot be compared. */
+export function maxAbsDiff(a: number[] | undefined, b: number[] | undefined): number | null {
+  if (!a || !b || a.length !== b.length || a.length === 0) return null;
+  let max = 0;
+  for (let i = 0; i < a.length; i += 1) max = Math.max(max, Math.abs(a[i]! - b[i]!));
+  return max;
+}
+
+export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LANE_KEYS, minRuns, minDurationMs, warmupRuns, title }: LatencyExperimentProps) {
+  const spec = getModel(model);
+  const { probe, lessonSlug, status } = useLabContext();
+  const laneStatus = useCallback((key: LaneKey) => status(key, model), [status, model]);
+  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu", "browser-wasm"]);
+  const [outcomes, setOutcomes] = useState<LaneOutcome[]>([]);
+  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
+  const run = useRun();
+  const measure: MeasureOptions = { ...DEFAULT_MEASURE, minRuns: minRuns ?? DEFAULT_MEASURE.minRuns, minDurationMs: minDurationMs ?? DEFAULT_MEASURE.minDurationMs, warmupRuns: warmupRuns ?? DEFAULT_MEASURE.warmupRuns };
+  const chosen = lanes.filter((k) => selected.includes(k) && laneStatus(k).available);
+
+  const start = async () => {
+    setOutcomes([]);
+    setSaved({ state: "idle" });
+    const result = await run.start((signal, onProgress) => runLanes(chosen, { modelId: model, batches: [batch], measure, returnOutput: true, flopsPerItem: spec?.flopsPerItem }, probe, onProgress, signal));
+    if (!result) return;
+    setOutcomes(result);
+    const ok = result.flatMap((o) => (o.ok ? [o.result] : []));
+    if (ok.length > 0) {
+      setSaved({ state: "saving" });
+      setSaved(await saveRun(lessonSlug, "latency", ok.map((r) => laneRecord(model, r, { output: undefined, agreementVsServerCpu: agreement(ok).get(r.key) ?? null })), pageEnvironment(probe)));
+    }
+  };
+
+  const results = useMemo(() => outcomes.flatMap((o) => (o.ok ? [o.result] : [])), [outcomes]);
+  const diffs = agreement(results);
+  const build = useMemo(() => (results.length ? boxPlot(results) : null), [results]);
+  if (!spec) return <p className="quiz-error">LatencyExperiment: unknown model “{model}”.</p>;
+
+  return (
+    <ExperimentFrame title={title ?? `Latency of ${spec.title}, batch ${batch}`} kind="latency">
+      <p className="muted">
+        Each lane loads the model, times its first run, warms up ({measure.warmupRuns} untimed runs), then measures at least {measure.minRuns} runs and {measure.minDurationMs / 1000} s: the server engine&apos;s rules, so the lanes compare.
+      </p>
+      <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
+      <RunProgress progress={run.progress} />
+      {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
+      <FailedLanes outcomes={outcomes} />
+      {results.length > 0 && (
+        <>
+          {build && <PlotChart build={build} label={`Box plot of steady-state latency per run in milliseconds for ${results.map((r) => r.title).join(", ")}; the table below has the numbers.`} />}
+          <table className="result-table" data-testid="latency-table">
+            <caption>Latency in milliseconds (steady state after warm-up; first run and session creation timed separately)</caption>
+            <thead>
+              <tr>
+                <th scope="col">Lane</th>
+                <th scope="col">Device</th>
+                <th scope="col">Threads</th>
+                <th scope="col">Runs</th>
+                <th scope="col">p50 (ms)</th>
+                <th scope="col">p90 (ms)</th>
+                <th scope="col">p99 (ms)</th>
+                <th scope="col">p50 95% CI (ms)</th>
+                <th scope="col">First run (ms)</th>
+                <th scope="col">Session create (ms)</th>
+                <th scope="col">Download (ms)</th>
+                <th scope="col">Max |Δ| vs server CPU</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.map((r) => {
+                const s = r.points[0]!.latencyMs;
+                return (
+                  <tr key={r.key} data-lane={r.key}>
+                    <th scope="row">{r.title}</th>
+                    <td data-field="device">{deviceLabel(r)}</td>
+                    <td data-field="threads">{r.threads ?? "server default"}</td>
+                    <td>{s.n}</td>
+                    <td data-field="p50">{fmt(s.p50)}</td>
+                    <td data-field="p90">{fmt(s.p90)}</td>
+                    <td data-field="p99">{fmt(s.p99)}</td>
+                    <td>{s.medianCi95 ? `${fmt(s.medianCi95.low)}–${fmt(s.medianCi95.high)}` : "—"}</td>
+                    <td data-field="first-run">{r.phases.sessionReused ? "earlier job" : fmt(r.phases.firstRunMs)}</td>
+                    <td>{r.phases.sessionReused ? "reused" : fmt(r.phases.sessionCreateMs)}</td>
+                    <td>{r.phases.downloadMs === null ? "n/a" : `${fmt(r.phases.downloadMs)} (${fmt((r.phases.downloadBytes ?? 0) / 1e6)} MB)`}</td>
+                    <td data-field="agreement">{diffs.has(r.key) ? diffs.get(r.key)!.toExponential(2) : "—"}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          {results.some((r) => r.points[0]!.latencyMs.warnings.length > 0) && (
+            <details>
+              <summary>Statistical caveats</summary>
+              <ul>
+                {results.flatMap((r) => r.points[0]!.latencyMs.warnings.map((w) => <li key={r.key + w}>{`${LANE_TITLES[r.key]}: ${w}`}</li>))}
+              </ul>
+            </details>
+          )}
+          <BrowserEnvironmentNote results={results} />
+          <ResultActions name={`latency-${model}`} rows={resultRows("latency", model, results)} json={{ experiment: "latency", model, batch, measure, environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined })) }} saved={saved} />
+        </>
+      )}
+    </ExperimentFrame>
+  );
+}
+
+/** Each lane's output against the server CPU's for the same seeded input. */
+function agreement(results: LaneResult[]): Map<LaneKey, number> {
+  const reference = results.find((r) => r.key === "server-cpu")?.output;
+  const map = new Map<LaneKey, number>();
+  if (!reference) return map;
+  for (const r of results) {
+    if (r.key === "server-cpu") continue;
+    const d = maxAbsDiff(r.output?.data, reference.data);
+    if (d !== null) map.set(r.key, d);
+  }
+  return map;
+}
+
+function boxPlot(results: LaneResult[]) {
+  return (Plot: PlotModule, width: number) => {
+    const samples = results.flatMap((r) => (r.points[0]!.samplesMs ?? []).map((ms) => ({ lane: r.title, ms })));
+    const firsts = results.filter((r) => r.phases.firstRunMs !== null && !r.phases.sessionReused).map((r) => ({ lane: r.title, ms: r.phases.firstRunMs! }));
+    return Plot.plot({
+      width,
+      marginLeft: 190,
+      x: { type: "log", label: "Latency per run (ms, log scale) →", grid: true },
+      y: { label: null },
+      marks: [Plot.boxX(samples, { x: "ms", y: "lane" }), Plot.dot(firsts, { x: "ms", y: "lane", stroke: "#b42318", symbol: "diamond", r: 5, title: (d: { ms: number }) => `first run ${d.ms.toFixed(3)} ms` })],
+      caption: "Boxes: steady-state runs (median, quartiles, outliers). Red diamonds: the first run.",
+    });
+  };
+}

@@ -1,0 +1,134 @@
+"use client";
+import { useCallback, useMemo, useState } from "react";
+import { modelMetric, modelSizeBytes } from "@/lib/browser/models";
+import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
+import { getModel, variantsOf } from "@/lib/models/registry";
+import { PlotChart, type PlotModule } from "./chart";
+import { type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+
+export interface QuantizationExperimentProps {
+  /** The fp32 model; every int8 variant of it in the registry is measured beside it. */
+  model?: string;
+  batch?: number;
+  lanes?: LaneKey[];
+  minDurationMs?: number;
+  title?: string;
+}
+
+interface VariantResult {
+  id: string;
+  outcome: LaneOutcome;
+}
+
+const QUANT_LANES: LaneKey[] = ["server-cpu", "browser-wasm", "browser-webgpu", "server-webgpu"];
+
+export function QuantizationExperiment({ model = "digits-mlp", batch = 1, lanes = QUANT_LANES, minDurationMs = 500, title }: QuantizationExperimentProps) {
+  const base = getModel(model);
+  const variants = useMemo(() => (base ? variantsOf(base.baseId) : []), [base]);
+  const { probe, lessonSlug, status } = useLabContext();
+  // A lane counts as usable when it can run every variant (the browser size cap applies per file).
+  const laneStatus = useCallback((key: LaneKey) => variants.map((v) => status(key, v.id)).find((s) => !s.available) ?? status(key, model), [status, variants, model]);
+  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu"]);
+  const [results, setResults] = useState<VariantResult[]>([]);
+  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
+  const run = useRun();
+  const measure: MeasureOptions = { ...DEFAULT_MEASURE, minDurationMs };
+  const chosen = lanes.filter((k) => selected.includes(k) && laneStatus(k).available);
+
+  const start = async () => {
+    setResults([]);
+    setSaved({ state: "idle" });
+    const all = await run.start(async (signal, onProgress) => {
+      const collected: VariantResult[] = [];
+      for (const variant of variants) {
+        if (signal.aborted) break;
+        const outcomes = await runLanes(chosen, { modelId: variant.id, batches: [batch], measure, flopsPerItem: variant.flopsPerItem }, probe, (key, f, m) => onProgress(key, f, `${variant.variant}: ${m}`), signal);
+        collected.push(...outcomes.map((outcome) => ({ id: variant.id, outcome })));
+        setResults([...collected]);
+      }
+      return signal.aborted ? null : collected;
+    });
+    if (!all) return;
+    const ok = all.flatMap((r) => (r.outcome.ok ? [{ id: r.id, result: r.outcome.result }] : []));
+    if (ok.length > 0) {
+      setSaved({ state: "saving" });
+      setSaved(await saveRun(lessonSlug, "quantization", ok.slice(0, 12).map(({ id, result }) => laneRecord(id, result, { output: undefined, sizeBytes: sizeOf(id), metric: modelMetric(id) }, false)), pageEnvironment(probe)));
+    }
+  };
+
+  const rows = useMemo(() => results.flatMap((r) => (r.outcome.ok ? [{ id: r.id, result: r.outcome.result }] : [])), [results]);
+  const chart = useMemo(() => (rows.length ? quantChart(rows) : null), [rows]);
+  if (!base) return <p className="quiz-error">QuantizationExperiment: unknown model “{model}”.</p>;
+  const fp32P50 = (key: LaneKey) => rows.find((r) => r.id === base.id && r.result.key === key)?.result.points[0]!.latencyMs.p50;
+
+  return (
+    <ExperimentFrame title={title ?? `fp32 against int8: ${base.title}`} kind="quantization">
+      <p className="muted">
+        Runs {variants.map((v) => v.variant).join(", ")} at batch {batch} on each lane you pick. File sizes are the real files; accuracy or agreement was measured on real data by <code>npm run models:eval</code> ({variants.map((v) => modelMetric(v.id)?.samples).find(Boolean) ?? "held-out"} samples).
+      </p>
+      <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
+      <RunProgress progress={run.progress} />
+      {run.stopped && <p role="status">Stopped. Variants measured before Stop are shown; nothing was saved.</p>}
+      <FailedLanes outcomes={results.map((r) => r.outcome)} />
+      {rows.length > 0 && (
+        <>
+          {chart && <PlotChart build={chart} label="Bar chart of median latency in milliseconds per variant and lane; the table below has the numbers." />}
+          <table className="result-table" data-testid="quantization-table">
+            <caption>Size in MB, median latency in ms (steady state), speed relative to fp32 on the same lane, and quality on real data</caption>
+            <thead>
+              <tr>
+                <th scope="col">Variant</th>
+                <th scope="col">Lane</th>
+                <th scope="col">Device</th>
+                <th scope="col">File (MB)</th>
+                <th scope="col">p50 (ms)</th>
+                <th scope="col">Speed vs fp32</th>
+                <th scope="col">Quality (real data)</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map(({ id, result }) => {
+                const metric = modelMetric(id);
+                const p50 = result.points[0]!.latencyMs.p50;
+                const ref = fp32P50(result.key);
+                return (
+                  <tr key={`${id}-${result.key}`} data-variant={getModel(id)?.variant} data-lane={result.key}>
+                    <th scope="row">{getModel(id)?.variant ?? id}</th>
+                    <td>{result.title}</td>
+                    <td>{deviceLabel(result)}</td>
+                    <td data-field="size">{fmt((sizeOf(id) ?? 0) / 1e6)}</td>
+                    <td data-field="p50">{fmt(p50)}</td>
+                    <td>{ref ? `${fmt(ref / p50)}×` : "—"}</td>
+                    <td>{metric ? `${metric.name} ${fmt(metric.value, 4)}${metric.baseline !== undefined ? ` (fp32 ${fmt(metric.baseline, 4)})` : ""}` : "reference"}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <BrowserEnvironmentNote results={rows.map((r) => r.result)} />
+          <ResultActions name={`quantization-${model}`} rows={rows.flatMap(({ id, result }) => resultRows("quantization", id, [result]).map((row) => ({ ...row, size_bytes: sizeOf(id), metric: modelMetric(id) })))} json={{ experiment: "quantization", model, batch, measure, environment: pageEnvironment(probe), results: rows.map(({ id, result }) => ({ variant: id, sizeBytes: sizeOf(id), metric: modelMetric(id), ...result, output: undefined })) }} saved={saved} />
+        </>
+      )}
+    </ExperimentFrame>
+  );
+}
+
+function sizeOf(id: string): number | null {
+  const spec = getModel(id);
+  return spec ? modelSizeBytes(spec) : null;
+}
+
+function quantChart(rows: Array<{ id: string; result: LaneResult }>) {
+  return (Plot: PlotModule, width: number) =>
+    Plot.plot({
+      width,
+      marginLeft: 120,
+      x: { label: "Median latency (ms) →", grid: true },
+      y: { label: null },
+      fy: { label: null },
+      color: { legend: true },
+      marks: [Plot.barX(rows.map(({ id, result }) => ({ variant: getModel(id)?.variant ?? id, lane: result.title, ms: result.points[0]!.latencyMs.p50 })), { x: "ms", y: "variant", fy: "lane", fill: "variant" }), Plot.ruleX([0])],
+    });
+}

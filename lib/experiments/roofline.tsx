@@ -1,0 +1,123 @@
+"use client";
+import { useCallback, useMemo, useState } from "react";
+import { getModel, type ModelSpec } from "@/lib/models/registry";
+import { PlotChart, type PlotModule } from "./chart";
+import { LANE_KEYS, type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
+import { SWEEP_MEASURE, sweepBatches } from "./sweep";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+
+export interface RooflineExperimentProps {
+  model?: string;
+  maxBatch?: number;
+  lanes?: LaneKey[];
+  title?: string;
+}
+
+/**
+ * FLOPs per byte of weights and activations moved for one batch: weights are
+ * read once per batch, inputs and outputs once per item (fp32).
+ */
+export function arithmeticIntensity(spec: ModelSpec, batch: number): number | null {
+  if (!spec.flopsPerItem || !spec.weightBytes) return null;
+  const ioPerItem = [...spec.inputs, ...spec.outputs].reduce((sum, t) => sum + 4 * t.shape.reduce<number>((n, d, axis) => (axis === 0 && spec.batchAxis ? n : n * (typeof d === "number" ? d : (spec.axisDefaults?.[d] ?? 1))), 1), 0);
+  return (spec.flopsPerItem * batch) / (spec.weightBytes + ioPerItem * batch);
+}
+
+/** The best GFLOP/s a lane reached: a measured ceiling for this model and lane, not a datasheet number. */
+export function measuredPeak(result: LaneResult): number | null {
+  const values = result.points.map((p) => p.gflopsPerSecond).filter((v): v is number => v !== null);
+  return values.length ? Math.max(...values) : null;
+}
+
+export function RooflineExperiment({ model = "digits-mlp", maxBatch = 256, lanes = LANE_KEYS, title }: RooflineExperimentProps) {
+  const spec = getModel(model);
+  const { probe, lessonSlug, status } = useLabContext();
+  const laneStatus = useCallback((key: LaneKey) => status(key, model), [status, model]);
+  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu", "browser-wasm"]);
+  const [outcomes, setOutcomes] = useState<LaneOutcome[]>([]);
+  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
+  const run = useRun();
+  const batches = sweepBatches(Math.min(maxBatch, spec?.maxBatch ?? 1));
+  const chosen = lanes.filter((k) => selected.includes(k) && laneStatus(k).available);
+
+  const start = async () => {
+    setOutcomes([]);
+    setSaved({ state: "idle" });
+    const result = await run.start((signal, onProgress) => runLanes(chosen, { modelId: model, batches, measure: SWEEP_MEASURE, flopsPerItem: spec?.flopsPerItem }, probe, onProgress, signal));
+    if (!result) return;
+    setOutcomes(result);
+    const ok = result.flatMap((o) => (o.ok ? [o.result] : []));
+    if (ok.length > 0) {
+      setSaved({ state: "saving" });
+      setSaved(await saveRun(lessonSlug, "roofline", ok.map((r) => laneRecord(model, r, { output: undefined, peakGflops: measuredPeak(r) }, false)), pageEnvironment(probe)));
+    }
+  };
+
+  const results = useMemo(() => outcomes.flatMap((o) => (o.ok ? [o.result] : [])), [outcomes]);
+  const chart = useMemo(() => (results.length && spec ? rooflineChart(results, spec) : null), [results, spec]);
+  if (!spec) return <p className="quiz-error">RooflineExperiment: unknown model “{model}”.</p>;
+  if (!spec.flopsPerItem) return <p className="quiz-error">RooflineExperiment: {spec.title} has no exact FLOP count, so GFLOP/s cannot be computed.</p>;
+
+  return (
+    <ExperimentFrame title={title ?? `Roofline: ${spec.title}`} kind="roofline">
+      <p className="muted">
+        Sweeps batch 1 to {batches[batches.length - 1]} and converts each median latency into achieved GFLOP/s ({fmt(spec.flopsPerItem / 1e6)} MFLOP per item). Bigger batches reuse the same weights for more arithmetic, so arithmetic intensity rises; each lane&apos;s dashed line is the best it measured.
+      </p>
+      <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
+      <RunProgress progress={run.progress} />
+      {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
+      <FailedLanes outcomes={outcomes} />
+      {results.length > 0 && (
+        <>
+          {chart && <PlotChart build={chart} label="Log-log chart of achieved GFLOP/s against arithmetic intensity in FLOPs per byte, one line per lane with its measured peak; the table below has the numbers." />}
+          <table className="result-table" data-testid="roofline-table">
+            <caption>Achieved GFLOP/s per batch against each lane&apos;s measured peak</caption>
+            <thead>
+              <tr>
+                <th scope="col">Lane</th>
+                <th scope="col">Device</th>
+                <th scope="col">Batch</th>
+                <th scope="col">Intensity (FLOP/byte)</th>
+                <th scope="col">Achieved (GFLOP/s)</th>
+                <th scope="col">% of measured peak</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.flatMap((r) => {
+                const peak = measuredPeak(r);
+                return r.points.map((p) => (
+                  <tr key={`${r.key}-${p.batch}`} data-lane={r.key} data-batch={p.batch}>
+                    <th scope="row">{r.title}</th>
+                    <td>{deviceLabel(r)}</td>
+                    <td>{p.batch}</td>
+                    <td>{fmt(arithmeticIntensity(spec, p.batch))}</td>
+                    <td data-field="gflops">{fmt(p.gflopsPerSecond)}</td>
+                    <td>{peak && p.gflopsPerSecond !== null ? `${fmt((100 * p.gflopsPerSecond) / peak)}%` : "—"}</td>
+                  </tr>
+                ));
+              })}
+            </tbody>
+          </table>
+          <BrowserEnvironmentNote results={results} />
+          <ResultActions name={`roofline-${model}`} rows={resultRows("roofline", model, results)} json={{ experiment: "roofline", model, batches, environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined, peakGflops: measuredPeak(r) })) }} saved={saved} />
+        </>
+      )}
+    </ExperimentFrame>
+  );
+}
+
+function rooflineChart(results: LaneResult[], spec: ModelSpec) {
+  return (Plot: PlotModule, width: number) => {
+    const rows = results.flatMap((r) => r.points.filter((p) => p.gflopsPerSecond !== null).map((p) => ({ lane: r.title, intensity: arithmeticIntensity(spec, p.batch), gflops: p.gflopsPerSecond, batch: p.batch })));
+    const peaks = results.flatMap((r) => (measuredPeak(r) !== null ? [{ lane: r.title, gflops: measuredPeak(r)! }] : []));
+    return Plot.plot({
+      width,
+      height: 300,
+      x: { type: "log", label: "Arithmetic intensity (FLOP per byte moved) →", grid: true },
+      y: { type: "log", label: "↑ Achieved GFLOP/s", grid: true },
+      color: { legend: true },
+      marks: [Plot.ruleY(peaks, { y: "gflops", stroke: "lane", strokeDasharray: "4,3" }), Plot.line(rows, { x: "intensity", y: "gflops", stroke: "lane", marker: "circle" })],
+    });
+  };
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+
+/**
+ * What an experiment component stores (POST /api/experiment-results).
+ * Browser-safe so the components build bodies the server will accept.
+ */
+export const STORED_LANES = ["browser-webgpu", "browser-wasm", "server-cpu", "server-webgpu", "server-cuda", "server-remote"] as const;
+export type StoredLane = (typeof STORED_LANES)[number];
+
+export const EXPERIMENT_KINDS = ["latency", "batch-sweep", "serving", "quantization", "roofline", "cost"] as const;
+export type ExperimentKind = (typeof EXPERIMENT_KINDS)[number];
+
+/** Whole request bodies beyond this are refused with 413 before parsing. */
+export const MAX_RESULT_BODY_BYTES = 512 * 1024;
+export const MAX_RUNS_PER_SAVE = 12;
+
+const finite = z.number().refine(Number.isFinite, "must be a finite number");
+
+export const laneRunSchema = z
+  .object({
+    lane: z.enum(STORED_LANES),
+    modelId: z.string().min(1).max(100),
+    device: z.string().max(300).nullable(),
+    software: z.boolean(),
+    threads: z.number().int().min(1).max(1024).nullable(),
+    batchSize: z.number().int().min(1).max(100_000).nullable(),
+    p50Ms: finite.nonnegative().nullable(),
+    throughput: finite.nonnegative().nullable(),
+    environment: z.record(z.string(), z.unknown()),
+    results: z.record(z.string(), z.unknown()),
+    benchmarkRunId: z.string().max(64).nullable(),
+  })
+  .strict();
+
+export const saveResultsSchema = z
+  .object({
+    lessonSlug: z.string().min(1).max(100),
+    experiment: z.enum(EXPERIMENT_KINDS),
+    runs: z.array(laneRunSchema).min(1, "runs must hold at least one lane's result").max(MAX_RUNS_PER_SAVE),
+  })
+  .strict();
+
+export type LaneRunRecord = z.infer<typeof laneRunSchema>;
+export type SaveResultsBody = z.infer<typeof saveResultsSchema>;
+
+export interface StoredResult extends LaneRunRecord {
+  id: string;
+  createdAt: string;
+  lessonSlug: string;
+  experiment: ExperimentKind;
+  /** Ids saved together with this one (one per lane of the same run), this one included. */
+  group: string[];
+}

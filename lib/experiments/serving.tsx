@@ -1,0 +1,207 @@
+"use client";
+import { useCallback, useMemo, useState } from "react";
+import type { Summary } from "@/lib/inference/stats";
+import { getModel } from "@/lib/models/registry";
+import { PlotChart, type PlotModule } from "./chart";
+import { LANE_TITLES, type LaneKey, runServerJob, storedLane } from "./lanes";
+import { ExperimentFrame, fmt, LanePicker, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+
+export interface ServingExperimentProps {
+  model?: string;
+  concurrency?: number[];
+  title?: string;
+}
+
+interface ServingPoint {
+  concurrency: number;
+  completed: number;
+  rejected: number;
+  throughputPerSecond: number;
+  latencyMs: Summary;
+  queueMs: Summary;
+  computeMs: Summary;
+  meanBatchRows: number;
+}
+
+interface ServingResult {
+  key: LaneKey;
+  jobId: string;
+  device: string | null;
+  software: boolean;
+  maxBatch: number;
+  maxQueueDelayMs: number;
+  points: ServingPoint[];
+}
+
+const SERVING_LANES: LaneKey[] = ["server-cpu", "server-webgpu", "server-cuda", "server-remote"];
+
+/**
+ * The server scenario: closed-loop clients at rising concurrency against the
+ * server's dynamic batcher. Browser lanes have no batcher to measure, so only
+ * server lanes are offered.
+ */
+export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4, 8, 16], title }: ServingExperimentProps) {
+  const spec = getModel(model);
+  const { probe, lessonSlug, status } = useLabContext();
+  const laneStatus = useCallback((key: LaneKey) => status(key, model), [status, model]);
+  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu"]);
+  const [maxBatch, setMaxBatch] = useState(8);
+  const [maxQueueDelayMs, setMaxQueueDelayMs] = useState(2);
+  const [results, setResults] = useState<ServingResult[]>([]);
+  const [errors, setErrors] = useState<string[]>([]);
+  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
+  const run = useRun();
+  const chosen = SERVING_LANES.filter((k) => selected.includes(k) && laneStatus(k).available);
+
+  const start = async () => {
+    setResults([]);
+    setErrors([]);
+    setSaved({ state: "idle" });
+    const all = await run.start(async (signal, onProgress) => {
+      const collected: ServingResult[] = [];
+      for (const key of chosen) {
+        if (signal.aborted) break;
+        try {
+          const job = await runServerJob(
+            {
+              model,
+              lane: key.replace("server-", ""),
+              scenario: { kind: "server", load: { mode: "concurrency", concurrency }, batching: { maxBatchSize: maxBatch, maxQueueDelayMs }, warmupRequests: 20, minRequests: 100, minDurationMs: 800, maxDurationMs: 3000 },
+            },
+            (f, m) => onProgress(key, f, m),
+            signal,
+          );
+          const scenario = job.results!.scenario as unknown as { points: ServingPoint[] };
+          collected.push({ key, jobId: job.id, device: job.lane.device, software: job.lane.software === true, maxBatch, maxQueueDelayMs, points: scenario.points });
+        } catch (error) {
+          if (signal.aborted) break;
+          setErrors((e) => [...e, `${LANE_TITLES[key]} failed: ${error instanceof Error ? error.message : String(error)}`]);
+        }
+      }
+      return signal.aborted ? null : collected;
+    });
+    if (!all) return;
+    setResults(all);
+    if (all.length > 0) {
+      setSaved({ state: "saving" });
+      setSaved(
+        await saveRun(
+          lessonSlug,
+          "serving",
+          all.map((r) => {
+            const best = r.points.reduce((a, b) => (b.throughputPerSecond > a.throughputPerSecond ? b : a), r.points[0]!);
+            return { lane: storedLane(r.key), modelId: model, device: r.device, software: r.software, threads: null, batchSize: r.maxBatch, p50Ms: best.latencyMs.p50, throughput: best.throughputPerSecond, environment: { server: true }, results: { maxBatch: r.maxBatch, maxQueueDelayMs: r.maxQueueDelayMs, points: r.points }, benchmarkRunId: r.jobId };
+          }),
+          pageEnvironment(probe),
+        ),
+      );
+    }
+  };
+
+  const curve = useMemo(() => (results.length ? curveChart(results) : null), [results]);
+  const split = useMemo(() => (results.length ? splitChart(results) : null), [results]);
+  if (!spec) return <p className="quiz-error">ServingExperiment: unknown model “{model}”.</p>;
+  const rows = results.flatMap((r) => r.points.map((p) => ({ lane: r.key, device: r.device, maxBatch: r.maxBatch, maxQueueDelayMs: r.maxQueueDelayMs, concurrency: p.concurrency, throughput_per_s: p.throughputPerSecond, p50_ms: p.latencyMs.p50, p99_ms: p.latencyMs.p99, queue_p50_ms: p.queueMs.p50, compute_p50_ms: p.computeMs.p50, mean_batch_rows: p.meanBatchRows, rejected: p.rejected })));
+
+  return (
+    <ExperimentFrame title={title ?? `Serving ${spec.title} with a dynamic batcher`} kind="serving">
+      <p className="muted">
+        {concurrency.join(", ")} clients send one-item requests back to back; the server&apos;s batcher groups waiting requests up to the max batch, holding the first one at most the max queue delay. Runs on server lanes only: your browser has no batcher to measure.
+      </p>
+      <LanePicker lanes={SERVING_LANES} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
+      <div className="serving-controls">
+        <label>
+          Max batch{" "}
+          <select value={maxBatch} onChange={(e) => setMaxBatch(Number(e.target.value))} disabled={run.running}>
+            {[1, 2, 4, 8, 16, 32, 64].map((b) => (
+              <option key={b} value={b}>
+                {b}
+              </option>
+            ))}
+          </select>
+        </label>{" "}
+        <label>
+          Max queue delay (ms){" "}
+          <input type="number" min={0} max={50} step={0.5} value={maxQueueDelayMs} onChange={(e) => setMaxQueueDelayMs(Math.max(0, Math.min(50, Number(e.target.value))))} disabled={run.running} />
+        </label>
+      </div>
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
+      <RunProgress progress={run.progress} />
+      {run.stopped && <p role="status">Stopped; the server job was cancelled. Nothing is shown or saved.</p>}
+      {errors.length > 0 && (
+        <ul className="lane-failures">
+          {errors.map((e) => (
+            <li key={e}>{e}</li>
+          ))}
+        </ul>
+      )}
+      {results.length > 0 && (
+        <>
+          {curve && <PlotChart build={curve} label="Chart of throughput in requests per second against p99 latency in milliseconds, one point per concurrency; the table below has the numbers." />}
+          {split && <PlotChart build={split} label="Stacked bars of median queue time and compute time in milliseconds per concurrency; the table below has the numbers." />}
+          <table className="result-table" data-testid="serving-table">
+            <caption>Per concurrency: throughput (requests/s), latency p50/p99 (ms), median queue and compute time (ms), mean rows per batch</caption>
+            <thead>
+              <tr>
+                <th scope="col">Lane</th>
+                <th scope="col">Clients</th>
+                <th scope="col">Throughput (req/s)</th>
+                <th scope="col">p50 (ms)</th>
+                <th scope="col">p99 (ms)</th>
+                <th scope="col">Queue p50 (ms)</th>
+                <th scope="col">Compute p50 (ms)</th>
+                <th scope="col">Rows per batch</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.flatMap((r) =>
+                r.points.map((p) => (
+                  <tr key={`${r.key}-${p.concurrency}`} data-lane={r.key} data-concurrency={p.concurrency}>
+                    <th scope="row">{LANE_TITLES[r.key]}</th>
+                    <td>{p.concurrency}</td>
+                    <td data-field="throughput">{fmt(p.throughputPerSecond)}</td>
+                    <td>{fmt(p.latencyMs.p50)}</td>
+                    <td data-field="p99">{fmt(p.latencyMs.p99)}</td>
+                    <td data-field="queue">{fmt(p.queueMs.p50)}</td>
+                    <td data-field="compute">{fmt(p.computeMs.p50)}</td>
+                    <td>{fmt(p.meanBatchRows)}</td>
+                  </tr>
+                )),
+              )}
+            </tbody>
+          </table>
+          <ResultActions name={`serving-${model}`} rows={rows} json={{ experiment: "serving", model, concurrency, environment: pageEnvironment(probe), results }} saved={saved} />
+        </>
+      )}
+    </ExperimentFrame>
+  );
+}
+
+function curveChart(results: ServingResult[]) {
+  return (Plot: PlotModule, width: number) => {
+    const rows = results.flatMap((r) => r.points.map((p) => ({ lane: LANE_TITLES[r.key], p99: p.latencyMs.p99, throughput: p.throughputPerSecond, clients: p.concurrency })));
+    return Plot.plot({
+      width,
+      height: 280,
+      x: { type: "log", label: "p99 latency (ms, log) →", grid: true },
+      y: { label: "↑ Throughput (requests/s)", grid: true },
+      color: { legend: true },
+      marks: [Plot.line(rows, { x: "p99", y: "throughput", stroke: "lane", marker: "circle" }), Plot.text(rows, { x: "p99", y: "throughput", text: (d: { clients: number }) => `${d.clients}`, dy: -10 })],
+    });
+  };
+}
+
+function splitChart(results: ServingResult[]) {
+  return (Plot: PlotModule, width: number) => {
+    const rows = results.flatMap((r) => r.points.flatMap((p) => [{ lane: LANE_TITLES[r.key], clients: String(p.concurrency), part: "queue", ms: p.queueMs.p50 }, { lane: LANE_TITLES[r.key], clients: String(p.concurrency), part: "compute", ms: p.computeMs.p50 }]));
+    return Plot.plot({
+      width,
+      height: 240,
+      x: { label: "Concurrent clients" },
+      y: { label: "↑ Median time (ms)", grid: true },
+      fx: { label: null },
+      color: { legend: true },
+      marks: [Plot.barY(rows, { x: "clients", y: "ms", fill: "part", fx: "lane" }), Plot.ruleY([0])],
+    });
+  };
+}

@@ -1,0 +1,100 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sqliteDatabase, type TestDatabase } from "../quiz/databases";
+
+type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
+
+const origin = "http://localhost:3000";
+let database: TestDatabase;
+let post: Handler;
+let get: Handler;
+let auth: { POST: (r: Request) => Promise<Response> };
+let db: typeof import("@/lib/db/client.server").db;
+
+function json(path: string, body: unknown, cookie?: string) {
+  const headers = new Headers({ "content-type": "application/json", origin });
+  if (cookie) headers.set("cookie", cookie);
+  return new Request(`${origin}${path}`, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
+}
+
+const run = (lane: string, extra: Record<string, unknown> = {}) => ({
+  lane,
+  modelId: "digits-mlp",
+  device: lane === "browser-webgpu" ? "google swiftshader" : "browser CPU (1 of 2 threads)",
+  software: lane === "browser-webgpu",
+  threads: 1,
+  batchSize: 1,
+  p50Ms: 0.12,
+  throughput: 8000,
+  environment: { userAgent: "test", crossOriginIsolated: true },
+  results: { points: [{ batch: 1 }] },
+  benchmarkRunId: null,
+  ...extra,
+});
+
+beforeAll(async () => {
+  database = sqliteDatabase();
+  process.env.DATABASE_URL = database.url;
+  process.env.BETTER_AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
+  process.env.BETTER_AUTH_URL = origin;
+  post = (await import("@/app/api/experiment-results/route")).POST as Handler;
+  get = (await import("@/app/api/experiment-results/[id]/route")).GET as Handler;
+  auth = await import("@/app/api/auth/[...all]/route");
+  db = (await import("@/lib/db/client.server")).db;
+}, 120_000);
+
+afterAll(async () => {
+  await db?.$disconnect();
+  await database?.stop();
+});
+
+describe("experiment results API", () => {
+  it("stores one row per lane with its device, links the group, and serves it back", async () => {
+    const response = await post(json("/api/experiment-results", { lessonSlug: "latency-is-a-distribution", experiment: "latency", runs: [run("browser-wasm"), run("browser-webgpu")] }));
+    expect(response.status).toBe(201);
+    const body = (await response.json()) as { id: string; ids: string[]; url: string };
+    expect(body.ids).toHaveLength(2);
+    expect(body.url).toBe(`/results/${body.id}`);
+    const rows = await db.experimentResult.findMany({ where: { id: { in: body.ids } } });
+    expect(rows.map((r) => r.lane).sort()).toEqual(["browser-wasm", "browser-webgpu"]);
+    expect(rows.find((r) => r.lane === "browser-webgpu")!.software).toBe(true);
+    expect(rows.every((r) => r.userId === null)).toBe(true);
+    const fetched = await get(new Request(`${origin}/api/experiment-results/${body.ids[1]}`), { params: Promise.resolve({ id: body.ids[1]! }) });
+    const stored = (await fetched.json()) as { result: { id: string; device: string }; group: Array<{ id: string }> };
+    expect(stored.result.id).toBe(body.ids[1]);
+    expect(stored.result.device).toBe("google swiftshader");
+    expect(stored.group.map((g) => g.id)).toEqual(body.ids);
+  });
+
+  it("counts a signed-in learner's run in their lesson progress", async () => {
+    const signUp = await auth.POST(json("/api/auth/sign-up/email", { email: "runner@example.com", password: "correct horse battery", name: "runner" }));
+    expect(signUp.status).toBe(200);
+    const cookie = signUp.headers.getSetCookie().map((c) => c.split(";")[0]!).join("; ");
+    for (let i = 0; i < 2; i += 1) expect((await post(json("/api/experiment-results", { lessonSlug: "cpu-or-gpu", experiment: "batch-sweep", runs: [run("server-cpu", { software: false, benchmarkRunId: "00000000-0000-0000-0000-000000000001" })] }, cookie))).status).toBe(201);
+    const user = await db.user.findFirstOrThrow({ where: { email: "runner@example.com" } });
+    const progress = await db.lessonProgress.findUniqueOrThrow({ where: { userId_lessonSlug: { userId: user.id, lessonSlug: "cpu-or-gpu" } } });
+    expect(progress.experimentsRun).toBe(2);
+    expect(await db.experimentResult.count({ where: { userId: user.id } })).toBe(2);
+  });
+
+  it("answers bad input with a 4xx JSON error that names the problem", async () => {
+    const cases: Array<[unknown, number, RegExp]> = [
+      ["{oops", 400, /malformed JSON/],
+      [{ lessonSlug: "cpu-or-gpu", experiment: "latency", runs: [] }, 400, /runs/],
+      [{ lessonSlug: "cpu-or-gpu", experiment: "guessing", runs: [run("server-cpu")] }, 400, /experiment/],
+      [{ lessonSlug: "cpu-or-gpu", experiment: "latency", runs: [run("gpu")] }, 400, /runs\.0\.lane/],
+      [{ lessonSlug: "cpu-or-gpu", experiment: "latency", runs: [run("server-cpu", { p50Ms: -1 })] }, 400, /runs\.0\.p50Ms/],
+      [{ lessonSlug: "cpu-or-gpu", experiment: "latency", runs: [run("server-cpu", { extra: 1 })] }, 400, /extra/],
+      [{ lessonSlug: "no-such-lesson", experiment: "latency", runs: [run("server-cpu")] }, 404, /unknown lesson/],
+      [{ lessonSlug: "cpu-or-gpu", experiment: "latency", runs: [run("server-cpu", { results: { pad: "x".repeat(600_000) } })] }, 413, /limit/],
+    ];
+    for (const [body, status, message] of cases) {
+      const response = await post(json("/api/experiment-results", body));
+      expect(response.status, JSON.stringify(body).slice(0, 120)).toBe(status);
+      expect(((await response.json()) as { error: string }).error).toMatch(message);
+    }
+    for (const id of ["nope", "00000000-0000-0000-0000-000000000000"]) {
+      const response = await get(new Request(`${origin}/api/experiment-results/${id}`), { params: Promise.resolve({ id }) });
+      expect(response.status).toBe(404);
+    }
+  });
+});
