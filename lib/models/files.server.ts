@@ -100,6 +100,8 @@ export function buildInputsHash(): string {
       hash.update(readFileSync(path.join(absolute, entry)));
     }
   }
+  // Training, shuffling and generated weights draw from this generator.
+  hash.update(readFileSync(path.join(root, "lib/random.ts")));
   for (const name of PACKAGES_THAT_SHAPE_THE_BUILD) {
     const manifest = path.join(root, "node_modules", name, "package.json");
     hash.update(existsSync(manifest) ? `${name}@${(JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version}` : `${name}@none`);
