@@ -9,20 +9,25 @@ import { db, dbReady } from "@/lib/db/client.server";
  */
 export type ResultResolver = (userId: string) => Promise<number | null>;
 
-/** The learner's most recent stored result of one experiment kind, any lane. */
-async function latestResult(userId: string, experiment: string) {
-  await dbReady();
-  return db.experimentResult.findFirst({
-    where: { userId, experiment },
-    orderBy: { createdAt: "desc" },
-    select: { batchSize: true, p50Ms: true, throughput: true },
-  });
+type StoredFigure = "batchSize" | "p50Ms" | "throughput";
+
+/** One figure of the learner's most recent stored result of one experiment on one lane. */
+function latest(experiment: string, lane: string, figure: StoredFigure): ResultResolver {
+  return async (userId) => {
+    await dbReady();
+    const row = await db.experimentResult.findFirst({
+      where: { userId, experiment, lane },
+      orderBy: { createdAt: "desc" },
+      select: { batchSize: true, p50Ms: true, throughput: true },
+    });
+    return row?.[figure] ?? null;
+  };
 }
 
 const resolvers = new Map<string, ResultResolver>([
-  // A batch sweep stores the batch size that reached its highest throughput.
-  ["best-batch-size", async (userId) => (await latestResult(userId, "batch-sweep"))?.batchSize ?? null],
-  ["latency-p50-ms", async (userId) => (await latestResult(userId, "latency"))?.p50Ms ?? null],
+  // A batch sweep stores, per lane, the batch size that reached its highest throughput.
+  ["best-batch-size-server-cpu", latest("batch-sweep", "server-cpu", "batchSize")],
+  ["latency-p50-ms-server-cpu", latest("latency", "server-cpu", "p50Ms")],
 ]);
 
 export const RESULT_RESOLVER_NAMES: readonly string[] = [...resolvers.keys()];
