@@ -11,7 +11,7 @@ import os from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { openBrowser } from "../../test/e2e/browser";
-import { freePort, migrate, startServer } from "../../test/e2e/quiz-server";
+import { freePort, migrate, startServer, stopServer } from "../../test/helpers/server";
 
 const LESSON = "/lessons/cpu-or-gpu";
 
@@ -97,9 +97,7 @@ async function main() {
     for (const s of [...scripts].sort((a, b) => b.encoded - a.encoded).slice(0, 8)) console.log(`  ${kb(s.encoded).padStart(10)}  ${s.url}`);
   } finally {
     await browser.close();
-    server.process.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    if (server.process.exitCode === null) server.process.kill("SIGKILL");
+    await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort, migrate, startServer } from "../../test/e2e/quiz-server";
+import { freePort, migrate, startServer, stopServer } from "../../test/helpers/server";
 
 const learners = Number(process.env.INSTRUCTOR_BENCH_LEARNERS ?? 200);
 const runs = Number(process.env.INSTRUCTOR_BENCH_RUNS ?? 9);
@@ -85,9 +85,7 @@ async function main() {
     for (const row of rows) console.log(line(row));
     if (failed) process.exitCode = 1;
   } finally {
-    server.process.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    if (server.process.exitCode === null) server.process.kill("SIGKILL");
+    await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -7,7 +7,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { freePort, migrate, signUp, startServer } from "../../test/e2e/quiz-server";
+import { freePort, migrate, signUp, startServer, stopServer } from "../../test/helpers/server";
 
 interface Histogram { average: number; mean: number; p50: number; p90: number; p99: number; max: number }
 interface Result { requests: Histogram & { total: number; sent: number }; latency: Histogram; "2xx": number; non2xx: number; errors: number; timeouts: number; duration: number }
@@ -91,9 +91,7 @@ async function main() {
     for (const [key, value] of rows) console.log(`| ${key.padEnd(width)} | ${value} |`);
     if (stored !== result["2xx"] || result.non2xx > 0 || result.errors > 0) process.exitCode = 1;
   } finally {
-    server.process.kill("SIGTERM");
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    if (server.process.exitCode === null) server.process.kill("SIGKILL");
+    await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
   }
 }

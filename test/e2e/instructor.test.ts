@@ -6,7 +6,7 @@ import Database from "better-sqlite3";
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openBrowser, type LabBrowser } from "./browser";
-import { freePort, migrate, root, signUp, startServer, type RunningServer } from "./quiz-server";
+import { freePort, migrate, root, signUp, startServer, type RunningServer } from "../helpers/server";
 
 // Its own server and database: the demo seed and a second instructor need a database this file owns.
 const dir = mkdtempSync(path.join(os.tmpdir(), "inference-lab-instructor-e2e-"));

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { freePort, migrate, signUp, startServer, type RunningServer } from "./quiz-server";
+import { freePort, migrate, signUp, startServer, type RunningServer } from "../helpers/server";
 
 const dir = mkdtempSync(path.join(os.tmpdir(), "inference-lab-durability-"));
 const file = path.join(dir, "durable.db");

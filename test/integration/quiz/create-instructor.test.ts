@@ -2,7 +2,8 @@ import { spawnSync } from "node:child_process";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
-import { root, sqliteDatabase } from "./databases";
+import { root } from "../../helpers/server";
+import { sqliteDatabase } from "./databases";
 
 const database = sqliteDatabase();
 afterAll(() => database.stop());

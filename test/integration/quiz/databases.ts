@@ -1,32 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
-
-export const root = path.resolve(import.meta.dirname, "..", "..", "..");
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-/** Applies the committed migrations with the project's own script (the path `npm start` uses). */
-export function migrate(databaseUrl: string): void {
-  const result = spawnSync(process.execPath, [path.join(root, "scripts", "db.mjs"), "migrate"], {
-    cwd: root,
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    encoding: "utf8",
-  });
-  if (result.status !== 0) throw new Error(`migrate failed:\n${result.stdout}\n${result.stderr}`);
-}
+import { freePort, migrate } from "../../helpers/server";
 
 export interface TestDatabase {
   url: string;

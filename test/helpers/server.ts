@@ -31,6 +31,13 @@ export interface RunningServer {
   log: () => string;
 }
 
+/** Stops a server started here: SIGTERM, then SIGKILL if it is still up half a second later. */
+export async function stopServer(server: RunningServer): Promise<void> {
+  server.process.kill("SIGTERM");
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  if (server.process.exitCode === null) server.process.kill("SIGKILL");
+}
+
 /** `next start` on the production build, on its own port and database. */
 export async function startServer(databaseUrl: string, port: number, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   let log = "";
@@ -41,6 +48,7 @@ export async function startServer(databaseUrl: string, port: number, extraEnv: R
       NODE_ENV: "production",
       DATABASE_URL: databaseUrl,
       NEXT_TELEMETRY_DISABLED: "1",
+      ORT_DISABLE_TELEMETRY: "1",
       BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
       ...extraEnv,
     },
