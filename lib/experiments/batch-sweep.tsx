@@ -1,10 +1,10 @@
 "use client";
-import { useCallback, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
-import { LANE_KEYS, type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
+import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { kneeOf, SWEEP_MEASURE, sweepBatches } from "./sweep";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, useLaneRuns } from "./ui";
 
 export interface BatchSweepExperimentProps {
   model?: string;
@@ -15,30 +15,15 @@ export interface BatchSweepExperimentProps {
 
 export function BatchSweepExperiment({ model = "digits-mlp", maxBatch = 64, lanes = LANE_KEYS, title }: BatchSweepExperimentProps) {
   const spec = getModel(model);
-  const { probe, lessonSlug, status } = useLabContext();
-  const laneStatus = useCallback((key: LaneKey) => status(key, model), [status, model]);
-  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu", "browser-wasm"]);
-  const [outcomes, setOutcomes] = useState<LaneOutcome[]>([]);
-  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
-  const run = useRun();
   const cap = Math.min(maxBatch, spec?.batchAxis ? spec.maxBatch : 1);
   const batches = sweepBatches(cap);
-  const chosen = lanes.filter((k) => selected.includes(k) && laneStatus(k).available);
-
-  const start = async () => {
-    setOutcomes([]);
-    setSaved({ state: "idle" });
-    const result = await run.start((signal, onProgress) => runLanes(chosen, { modelId: model, batches, measure: SWEEP_MEASURE, flopsPerItem: spec?.flopsPerItem }, probe, onProgress, signal));
-    if (!result) return;
-    setOutcomes(result);
-    const ok = result.flatMap((o) => (o.ok ? [o.result] : []));
-    if (ok.length > 0) {
-      setSaved({ state: "saving" });
-      setSaved(await saveRun(lessonSlug, "batch-sweep", ok.map((r) => laneRecord(model, r, { output: undefined, kneeBatch: kneeOf(r.points)?.batch ?? null }, false)), pageEnvironment(probe)));
-    }
-  };
-
-  const results = useMemo(() => outcomes.flatMap((o) => (o.ok ? [o.result] : [])), [outcomes]);
+  const { probe, laneStatus, selected, setSelected, outcomes, results, saved, run, chosen, start } = useLaneRuns({
+    model,
+    lanes,
+    experiment: "batch-sweep",
+    plan: () => ({ modelId: model, batches, measure: SWEEP_MEASURE, flopsPerItem: spec?.flopsPerItem }),
+    record: (r) => laneRecord(model, r, { output: undefined, kneeBatch: kneeOf(r.points)?.batch ?? null }, false),
+  });
   const throughputChart = useMemo(() => (results.length ? sweepChart(results, "throughput") : null), [results]);
   const latencyChart = useMemo(() => (results.length ? sweepChart(results, "latency") : null), [results]);
   if (!spec) return <p className="quiz-error">BatchSweepExperiment: unknown model “{model}”.</p>;

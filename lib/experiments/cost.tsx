@@ -3,8 +3,8 @@ import { useCallback, useMemo, useState } from "react";
 import { DEFAULT_MEASURE } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
-import { LANE_KEYS, type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, useLaneRuns } from "./ui";
 
 export interface LanePrice {
   dollarsPerHour: number;
@@ -30,31 +30,16 @@ export function costOf(itemsPerSecond: number, price: LanePrice) {
 
 export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_KEYS, prices = {}, title }: CostExperimentProps) {
   const spec = getModel(model);
-  const { probe, lessonSlug, status } = useLabContext();
-  const laneStatus = useCallback((key: LaneKey) => status(key, model), [status, model]);
-  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu", "browser-wasm"]);
-  const [outcomes, setOutcomes] = useState<LaneOutcome[]>([]);
   const [edited, setEdited] = useState<Partial<Record<LaneKey, LanePrice>>>({});
-  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
-  const run = useRun();
   const measure = { ...DEFAULT_MEASURE, minDurationMs: 500 };
-  const chosen = lanes.filter((k) => selected.includes(k) && laneStatus(k).available);
   const priceOf = useCallback((key: LaneKey): LanePrice => edited[key] ?? prices[key] ?? FALLBACK_PRICE, [edited, prices]);
-
-  const start = async () => {
-    setOutcomes([]);
-    setSaved({ state: "idle" });
-    const result = await run.start((signal, onProgress) => runLanes(chosen, { modelId: model, batches: [batch], measure, flopsPerItem: spec?.flopsPerItem }, probe, onProgress, signal));
-    if (!result) return;
-    setOutcomes(result);
-    const ok = result.flatMap((o) => (o.ok ? [o.result] : []));
-    if (ok.length > 0) {
-      setSaved({ state: "saving" });
-      setSaved(await saveRun(lessonSlug, "cost", ok.map((r) => laneRecord(model, r, { output: undefined, price: priceOf(r.key), ...costOf(r.points[0]!.itemsPerSecond, priceOf(r.key)) }, false)), pageEnvironment(probe)));
-    }
-  };
-
-  const results = useMemo(() => outcomes.flatMap((o) => (o.ok ? [o.result] : [])), [outcomes]);
+  const { probe, laneStatus, selected, setSelected, outcomes, results, saved, run, chosen, start } = useLaneRuns({
+    model,
+    lanes,
+    experiment: "cost",
+    plan: () => ({ modelId: model, batches: [batch], measure, flopsPerItem: spec?.flopsPerItem }),
+    record: (r) => laneRecord(model, r, { output: undefined, price: priceOf(r.key), ...costOf(r.points[0]!.itemsPerSecond, priceOf(r.key)) }, false),
+  });
   const chart = useMemo(() => (results.length ? costChart(results, priceOf) : null), [results, priceOf]);
   if (!spec) return <p className="quiz-error">CostExperiment: unknown model “{model}”.</p>;
 

@@ -1,10 +1,10 @@
 "use client";
-import { useCallback, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
-import { LANE_KEYS, LANE_TITLES, type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { LANE_KEYS, LANE_TITLES, type LaneKey, type LaneResult } from "./lanes";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, useLaneRuns } from "./ui";
 
 export interface LatencyExperimentProps {
   model?: string;
@@ -27,29 +27,14 @@ export function maxAbsDiff(a: number[] | undefined, b: number[] | undefined): nu
 
 export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LANE_KEYS, minRuns, minDurationMs, warmupRuns, title }: LatencyExperimentProps) {
   const spec = getModel(model);
-  const { probe, lessonSlug, status } = useLabContext();
-  const laneStatus = useCallback((key: LaneKey) => status(key, model), [status, model]);
-  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu", "browser-wasm"]);
-  const [outcomes, setOutcomes] = useState<LaneOutcome[]>([]);
-  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
-  const run = useRun();
   const measure: MeasureOptions = { ...DEFAULT_MEASURE, minRuns: minRuns ?? DEFAULT_MEASURE.minRuns, minDurationMs: minDurationMs ?? DEFAULT_MEASURE.minDurationMs, warmupRuns: warmupRuns ?? DEFAULT_MEASURE.warmupRuns };
-  const chosen = lanes.filter((k) => selected.includes(k) && laneStatus(k).available);
-
-  const start = async () => {
-    setOutcomes([]);
-    setSaved({ state: "idle" });
-    const result = await run.start((signal, onProgress) => runLanes(chosen, { modelId: model, batches: [batch], measure, returnOutput: true, flopsPerItem: spec?.flopsPerItem }, probe, onProgress, signal));
-    if (!result) return;
-    setOutcomes(result);
-    const ok = result.flatMap((o) => (o.ok ? [o.result] : []));
-    if (ok.length > 0) {
-      setSaved({ state: "saving" });
-      setSaved(await saveRun(lessonSlug, "latency", ok.map((r) => laneRecord(model, r, { output: undefined, agreementVsServerCpu: agreement(ok).get(r.key) ?? null })), pageEnvironment(probe)));
-    }
-  };
-
-  const results = useMemo(() => outcomes.flatMap((o) => (o.ok ? [o.result] : [])), [outcomes]);
+  const { probe, laneStatus, selected, setSelected, outcomes, results, saved, run, chosen, start } = useLaneRuns({
+    model,
+    lanes,
+    experiment: "latency",
+    plan: () => ({ modelId: model, batches: [batch], measure, returnOutput: true, flopsPerItem: spec?.flopsPerItem }),
+    record: (r, finished) => laneRecord(model, r, { output: undefined, agreementVsServerCpu: agreement(finished).get(r.key) ?? null }),
+  });
   const diffs = agreement(results);
   const build = useMemo(() => (results.length ? boxPlot(results) : null), [results]);
   if (!spec) return <p className="quiz-error">LatencyExperiment: unknown model “{model}”.</p>;

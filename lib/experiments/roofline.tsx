@@ -1,10 +1,10 @@
 "use client";
-import { useCallback, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { getModel, type ModelSpec } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
-import { LANE_KEYS, type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
+import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { SWEEP_MEASURE, sweepBatches } from "./sweep";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, useLaneRuns } from "./ui";
 
 export interface RooflineExperimentProps {
   model?: string;
@@ -31,29 +31,14 @@ export function measuredPeak(result: LaneResult): number | null {
 
 export function RooflineExperiment({ model = "digits-mlp", maxBatch = 256, lanes = LANE_KEYS, title }: RooflineExperimentProps) {
   const spec = getModel(model);
-  const { probe, lessonSlug, status } = useLabContext();
-  const laneStatus = useCallback((key: LaneKey) => status(key, model), [status, model]);
-  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu", "browser-wasm"]);
-  const [outcomes, setOutcomes] = useState<LaneOutcome[]>([]);
-  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
-  const run = useRun();
   const batches = sweepBatches(Math.min(maxBatch, spec?.maxBatch ?? 1));
-  const chosen = lanes.filter((k) => selected.includes(k) && laneStatus(k).available);
-
-  const start = async () => {
-    setOutcomes([]);
-    setSaved({ state: "idle" });
-    const result = await run.start((signal, onProgress) => runLanes(chosen, { modelId: model, batches, measure: SWEEP_MEASURE, flopsPerItem: spec?.flopsPerItem }, probe, onProgress, signal));
-    if (!result) return;
-    setOutcomes(result);
-    const ok = result.flatMap((o) => (o.ok ? [o.result] : []));
-    if (ok.length > 0) {
-      setSaved({ state: "saving" });
-      setSaved(await saveRun(lessonSlug, "roofline", ok.map((r) => laneRecord(model, r, { output: undefined, peakGflops: measuredPeak(r) }, false)), pageEnvironment(probe)));
-    }
-  };
-
-  const results = useMemo(() => outcomes.flatMap((o) => (o.ok ? [o.result] : [])), [outcomes]);
+  const { probe, laneStatus, selected, setSelected, outcomes, results, saved, run, chosen, start } = useLaneRuns({
+    model,
+    lanes,
+    experiment: "roofline",
+    plan: () => ({ modelId: model, batches, measure: SWEEP_MEASURE, flopsPerItem: spec?.flopsPerItem }),
+    record: (r) => laneRecord(model, r, { output: undefined, peakGflops: measuredPeak(r) }, false),
+  });
   const chart = useMemo(() => (results.length && spec ? rooflineChart(results, spec) : null), [results, spec]);
   if (!spec) return <p className="quiz-error">RooflineExperiment: unknown model “{model}”.</p>;
   if (!spec.flopsPerItem) return <p className="quiz-error">RooflineExperiment: {spec.title} has no exact FLOP count, so GFLOP/s cannot be computed.</p>;

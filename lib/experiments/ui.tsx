@@ -1,10 +1,10 @@
 "use client";
 import { usePathname } from "next/navigation";
-import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { probeBrowser, type BrowserProbe } from "@/lib/browser/probe";
 import { preloadPlot } from "./chart";
 import { roundMs } from "@/lib/inference/stats";
-import { type Capabilities, errorText, LANE_TITLES, type LaneKey, type LaneOutcome, type LaneResult, laneStatus, type LaneStatus } from "./lanes";
+import { type Capabilities, errorText, LANE_TITLES, type LaneKey, type LaneOutcome, type LaneResult, laneStatus, type LaneStatus, runLanes, type RunPlan } from "./lanes";
 import type { ExperimentKind, LaneRunRecord } from "./schema";
 
 let capabilitiesPromise: Promise<Capabilities> | null = null;
@@ -298,4 +298,41 @@ export function BrowserEnvironmentNote({ results }: { results: LaneResult[] }) {
       </ul>
     </details>
   );
+}
+
+/**
+ * What the latency, batch-sweep, roofline and cost experiments share: lanes to
+ * pick, one run over the chosen lanes, and saving every lane that finished
+ * (`record` sees all finished lanes, for figures that compare them).
+ */
+export function useLaneRuns({ model, lanes, experiment, plan, record }: {
+  model: string;
+  lanes: LaneKey[];
+  experiment: ExperimentKind;
+  plan: () => RunPlan;
+  record: (result: LaneResult, finished: LaneResult[]) => LaneRunRecord;
+}) {
+  const { probe, lessonSlug, status } = useLabContext();
+  const laneStatus = useCallback((key: LaneKey) => status(key, model), [status, model]);
+  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu", "browser-wasm"]);
+  const [outcomes, setOutcomes] = useState<LaneOutcome[]>([]);
+  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
+  const run = useRun();
+  const chosen = lanes.filter((k) => selected.includes(k) && laneStatus(k).available);
+
+  const start = async () => {
+    setOutcomes([]);
+    setSaved({ state: "idle" });
+    const result = await run.start((signal, onProgress) => runLanes(chosen, plan(), probe, onProgress, signal));
+    if (!result) return;
+    setOutcomes(result);
+    const finished = result.flatMap((o) => (o.ok ? [o.result] : []));
+    if (finished.length > 0) {
+      setSaved({ state: "saving" });
+      setSaved(await saveRun(lessonSlug, experiment, finished.map((r) => record(r, finished)), pageEnvironment(probe)));
+    }
+  };
+
+  const results = useMemo(() => outcomes.flatMap((o) => (o.ok ? [o.result] : [])), [outcomes]);
+  return { probe, laneStatus, selected, setSelected, outcomes, results, saved, run, chosen, start };
 }
