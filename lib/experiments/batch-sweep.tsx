@@ -4,7 +4,7 @@ import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { kneeOf, SWEEP_MEASURE, sweepBatches } from "./sweep";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, useLaneRuns } from "./ui";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, fmt, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
 
 export interface BatchSweepExperimentProps {
   model?: string;
@@ -17,13 +17,14 @@ export function BatchSweepExperiment({ model = "digits-mlp", maxBatch = 64, lane
   const spec = getModel(model);
   const cap = Math.min(maxBatch, spec?.batchAxis ? spec.maxBatch : 1);
   const batches = sweepBatches(cap);
-  const { probe, laneStatus, selected, setSelected, outcomes, results, saved, run, chosen, start } = useLaneRuns({
+  const runs = useLaneRuns({
     model,
     lanes,
     experiment: "batch-sweep",
     plan: () => ({ modelId: model, batches, measure: SWEEP_MEASURE, flopsPerItem: spec?.flopsPerItem }),
     record: (r) => laneRecord(model, r, { output: undefined, kneeBatch: kneeOf(r.points)?.batch ?? null }, false),
   });
+  const { probe, results, saved } = runs;
   const throughputChart = useMemo(() => (results.length ? sweepChart(results, "throughput") : null), [results]);
   const latencyChart = useMemo(() => (results.length ? sweepChart(results, "latency") : null), [results]);
   if (!spec) return <p className="quiz-error">BatchSweepExperiment: unknown model “{model}”.</p>;
@@ -31,11 +32,7 @@ export function BatchSweepExperiment({ model = "digits-mlp", maxBatch = 64, lane
   return (
     <ExperimentFrame title={title ?? `Batch sweep of ${spec.title}: batch 1 to ${cap}`} kind="batch-sweep">
       <p className="muted">Each lane runs batches {batches.join(", ")} with the server&apos;s offline-scenario rules (at least {SWEEP_MEASURE.minRuns} runs and {SWEEP_MEASURE.minDurationMs} ms per batch after warm-up). The knee is the smallest batch within 10% of the lane&apos;s best throughput.</p>
-      <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
-      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
-      <RunProgress progress={run.progress} />
-      {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
-      <FailedLanes outcomes={outcomes} />
+      <LaneRunControls lanes={lanes} runs={runs} />
       {results.length > 0 && (
         <>
           {throughputChart && <PlotChart build={throughputChart} label="Line chart of throughput in items per second against batch size, one line per lane, knee marked; the table below has the numbers." />}

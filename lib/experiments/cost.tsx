@@ -4,7 +4,7 @@ import { DEFAULT_MEASURE } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, useLaneRuns } from "./ui";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, fmt, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
 
 export interface LanePrice {
   dollarsPerHour: number;
@@ -33,47 +33,45 @@ export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_
   const [edited, setEdited] = useState<Partial<Record<LaneKey, LanePrice>>>({});
   const measure = { ...DEFAULT_MEASURE, minDurationMs: 500 };
   const priceOf = useCallback((key: LaneKey): LanePrice => edited[key] ?? prices[key] ?? FALLBACK_PRICE, [edited, prices]);
-  const { probe, laneStatus, selected, setSelected, outcomes, results, saved, run, chosen, start } = useLaneRuns({
+  const runs = useLaneRuns({
     model,
     lanes,
     experiment: "cost",
     plan: () => ({ modelId: model, batches: [batch], measure, flopsPerItem: spec?.flopsPerItem }),
     record: (r) => laneRecord(model, r, { output: undefined, price: priceOf(r.key), ...costOf(r.points[0]!.itemsPerSecond, priceOf(r.key)) }, false),
   });
+  const { probe, results, saved } = runs;
   const chart = useMemo(() => (results.length ? costChart(results, priceOf) : null), [results, priceOf]);
   if (!spec) return <p className="quiz-error">CostExperiment: unknown model “{model}”.</p>;
 
   return (
     <ExperimentFrame title={title ?? `Cost and energy per inference: ${spec.title}, batch ${batch}`} kind="cost">
       <p className="muted">Measures steady-state throughput at batch {batch}, then turns it into dollars per million inferences and joules per inference from the price and power below (edit them: they are assumptions, the throughput is measured).</p>
-      <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
-      <table className="result-table">
-        <caption>Assumed price ($/hour) and power draw (W) per lane</caption>
-        <thead>
-          <tr>
-            <th scope="col">Lane</th>
-            <th scope="col">$/hour</th>
-            <th scope="col">Watts</th>
-          </tr>
-        </thead>
-        <tbody>
-          {lanes.map((key) => (
-            <tr key={key}>
-              <th scope="row">{key}</th>
-              <td>
-                <input type="number" min={0} step="0.01" aria-label={`${key} dollars per hour`} value={priceOf(key).dollarsPerHour} onChange={(e) => setEdited((p) => ({ ...p, [key]: { ...priceOf(key), dollarsPerHour: Number(e.target.value) } }))} />
-              </td>
-              <td>
-                <input type="number" min={0} step="1" aria-label={`${key} watts`} value={priceOf(key).watts} onChange={(e) => setEdited((p) => ({ ...p, [key]: { ...priceOf(key), watts: Number(e.target.value) } }))} />
-              </td>
+      <LaneRunControls lanes={lanes} runs={runs}>
+        <table className="result-table">
+          <caption>Assumed price ($/hour) and power draw (W) per lane</caption>
+          <thead>
+            <tr>
+              <th scope="col">Lane</th>
+              <th scope="col">$/hour</th>
+              <th scope="col">Watts</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
-      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
-      <RunProgress progress={run.progress} />
-      {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
-      <FailedLanes outcomes={outcomes} />
+          </thead>
+          <tbody>
+            {lanes.map((key) => (
+              <tr key={key}>
+                <th scope="row">{key}</th>
+                <td>
+                  <input type="number" min={0} step="0.01" aria-label={`${key} dollars per hour`} value={priceOf(key).dollarsPerHour} onChange={(e) => setEdited((p) => ({ ...p, [key]: { ...priceOf(key), dollarsPerHour: Number(e.target.value) } }))} />
+                </td>
+                <td>
+                  <input type="number" min={0} step="1" aria-label={`${key} watts`} value={priceOf(key).watts} onChange={(e) => setEdited((p) => ({ ...p, [key]: { ...priceOf(key), watts: Number(e.target.value) } }))} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </LaneRunControls>
       {results.length > 0 && (
         <>
           {chart && <PlotChart build={chart} label="Bar chart of dollars per million inferences per lane; the table below has the numbers." />}

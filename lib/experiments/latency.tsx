@@ -4,7 +4,7 @@ import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, LANE_TITLES, type LaneKey, type LaneResult } from "./lanes";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, useLaneRuns } from "./ui";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, fmt, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
 
 export interface LatencyExperimentProps {
   model?: string;
@@ -28,13 +28,14 @@ export function maxAbsDiff(a: number[] | undefined, b: number[] | undefined): nu
 export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LANE_KEYS, minRuns, minDurationMs, warmupRuns, title }: LatencyExperimentProps) {
   const spec = getModel(model);
   const measure: MeasureOptions = { ...DEFAULT_MEASURE, minRuns: minRuns ?? DEFAULT_MEASURE.minRuns, minDurationMs: minDurationMs ?? DEFAULT_MEASURE.minDurationMs, warmupRuns: warmupRuns ?? DEFAULT_MEASURE.warmupRuns };
-  const { probe, laneStatus, selected, setSelected, outcomes, results, saved, run, chosen, start } = useLaneRuns({
+  const runs = useLaneRuns({
     model,
     lanes,
     experiment: "latency",
     plan: () => ({ modelId: model, batches: [batch], measure, returnOutput: true, flopsPerItem: spec?.flopsPerItem }),
     record: (r, finished) => laneRecord(model, r, { output: undefined, agreementVsServerCpu: agreement(finished).get(r.key) ?? null }),
   });
+  const { probe, results, saved } = runs;
   const diffs = agreement(results);
   const build = useMemo(() => (results.length ? boxPlot(results) : null), [results]);
   if (!spec) return <p className="quiz-error">LatencyExperiment: unknown model “{model}”.</p>;
@@ -44,11 +45,7 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
       <p className="muted">
         Each lane loads the model, times its first run, warms up ({measure.warmupRuns} untimed runs), then measures at least {measure.minRuns} runs and {measure.minDurationMs / 1000} s: the server engine&apos;s rules, so the lanes compare.
       </p>
-      <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
-      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
-      <RunProgress progress={run.progress} />
-      {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
-      <FailedLanes outcomes={outcomes} />
+      <LaneRunControls lanes={lanes} runs={runs} />
       {results.length > 0 && (
         <>
           {build && <PlotChart build={build} label={`Box plot of steady-state latency per run in milliseconds for ${results.map((r) => r.title).join(", ")}; the table below has the numbers.`} />}

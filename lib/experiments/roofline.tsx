@@ -4,7 +4,7 @@ import { getModel, type ModelSpec } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { SWEEP_MEASURE, sweepBatches } from "./sweep";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, useLaneRuns } from "./ui";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, fmt, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
 
 export interface RooflineExperimentProps {
   model?: string;
@@ -32,13 +32,14 @@ export function measuredPeak(result: LaneResult): number | null {
 export function RooflineExperiment({ model = "digits-mlp", maxBatch = 256, lanes = LANE_KEYS, title }: RooflineExperimentProps) {
   const spec = getModel(model);
   const batches = sweepBatches(Math.min(maxBatch, spec?.maxBatch ?? 1));
-  const { probe, laneStatus, selected, setSelected, outcomes, results, saved, run, chosen, start } = useLaneRuns({
+  const runs = useLaneRuns({
     model,
     lanes,
     experiment: "roofline",
     plan: () => ({ modelId: model, batches, measure: SWEEP_MEASURE, flopsPerItem: spec?.flopsPerItem }),
     record: (r) => laneRecord(model, r, { output: undefined, peakGflops: measuredPeak(r) }, false),
   });
+  const { probe, results, saved } = runs;
   const chart = useMemo(() => (results.length && spec ? rooflineChart(results, spec) : null), [results, spec]);
   if (!spec) return <p className="quiz-error">RooflineExperiment: unknown model “{model}”.</p>;
   if (!spec.flopsPerItem) return <p className="quiz-error">RooflineExperiment: {spec.title} has no exact FLOP count, so GFLOP/s cannot be computed.</p>;
@@ -48,11 +49,7 @@ export function RooflineExperiment({ model = "digits-mlp", maxBatch = 256, lanes
       <p className="muted">
         Sweeps batch 1 to {batches[batches.length - 1]} and converts each median latency into achieved GFLOP/s ({fmt(spec.flopsPerItem / 1e6)} MFLOP per item). Bigger batches reuse the same weights for more arithmetic, so arithmetic intensity rises; each lane&apos;s dashed line is the best it measured.
       </p>
-      <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
-      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
-      <RunProgress progress={run.progress} />
-      {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
-      <FailedLanes outcomes={outcomes} />
+      <LaneRunControls lanes={lanes} runs={runs} />
       {results.length > 0 && (
         <>
           {chart && <PlotChart build={chart} label="Log-log chart of achieved GFLOP/s against arithmetic intensity in FLOPs per byte, one line per lane with its measured peak; the table below has the numbers." />}

@@ -336,3 +336,18 @@ export function useLaneRuns({ model, lanes, experiment, plan, record }: {
   const results = useMemo(() => outcomes.flatMap((o) => (o.ok ? [o.result] : [])), [outcomes]);
   return { probe, laneStatus, selected, setSelected, outcomes, results, saved, run, chosen, start };
 }
+
+/** Lanes to pick, Start/Stop, progress and what failed: the same block in every lane experiment. */
+export function LaneRunControls({ lanes, runs, children }: { lanes: LaneKey[]; runs: ReturnType<typeof useLaneRuns>; children?: ReactNode }) {
+  const { selected, setSelected, laneStatus, run, start, chosen, outcomes } = runs;
+  return (
+    <>
+      <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
+      {children}
+      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
+      <RunProgress progress={run.progress} />
+      {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
+      <FailedLanes outcomes={outcomes} />
+    </>
+  );
+}
