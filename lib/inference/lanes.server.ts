@@ -1,5 +1,5 @@
 import "server-only";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -61,6 +61,24 @@ function detectCpu(): LaneInfo {
   };
 }
 
+/** `nvidia-smi --query-gpu=name,memory.total,driver_version` output for the first GPU → "NVIDIA H100 (81559 MiB, driver 550.54)". */
+export function parseNvidiaSmi(output: string): string | null {
+  const [name, memory, driver] = (output.split("\n")[0] ?? "").split(",").map((field) => field.trim());
+  if (!name) return null;
+  const details = [memory, driver ? `driver ${driver}` : ""].filter(Boolean).join(", ");
+  return details ? `${name} (${details})` : name;
+}
+
+/** The GPU the CUDA lane runs on, as the driver names it; onnxruntime-node does not report it. */
+function cudaDeviceName(): string {
+  try {
+    const output = execFileSync("nvidia-smi", ["--query-gpu=name,memory.total,driver_version", "--format=csv,noheader", "-i", "0"], { encoding: "utf8", timeout: 3000 });
+    return parseNvidiaSmi(output) ?? "CUDA device 0";
+  } catch {
+    return "CUDA device 0 (nvidia-smi unavailable, so its name is unknown)";
+  }
+}
+
 async function detectCuda(): Promise<LaneInfo> {
   const base = { id: "cuda" as const, title: "NVIDIA GPU (onnxruntime-node, CUDA execution provider)", threads: null, notes: [] as string[] };
   const hidden = process.env.CUDA_VISIBLE_DEVICES !== undefined && process.env.CUDA_VISIBLE_DEVICES.trim() === "";
@@ -75,7 +93,7 @@ async function detectCuda(): Promise<LaneInfo> {
     if (got.some((v, i) => Math.abs(v - expected[i]!) > 1e-4)) {
       return { ...base, available: false, reason: `CUDA probe ran but returned wrong values (${got.join(", ")})`, device: null, software: false };
     }
-    return { ...base, available: true, reason: null, device: process.env.CUDA_DEVICE_NAME ?? "CUDA device 0", software: false };
+    return { ...base, available: true, reason: null, device: process.env.CUDA_DEVICE_NAME ?? cudaDeviceName(), software: false };
   } catch (error) {
     let reason = `onnxruntime-node could not start the CUDA execution provider: ${firstLine(error)}`;
     if (/Failed to load shared library|cannot open shared object/i.test(String(error))) {

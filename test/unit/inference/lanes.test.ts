@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { Tensor } from "onnxruntime-node";
 import { afterAll, describe, expect, it } from "vitest";
-import { classifyIcd, detectLanes, getLane, laneSummary, requireLane, SWIFTSHADER_ICD } from "@/lib/inference/lanes.server";
+import { classifyIcd, detectLanes, getLane, laneSummary, parseNvidiaSmi, requireLane, SWIFTSHADER_ICD } from "@/lib/inference/lanes.server";
 import { getRunner, releaseAllRunners, runnerCount } from "@/lib/inference/sessions.server";
 import { fixtureModel, seededFloats } from "./helpers";
 
@@ -53,6 +53,12 @@ describe("lane detection", () => {
 
   it("rejects an unknown lane with 404", async () => {
     await expect(requireLane("tpu")).rejects.toMatchObject({ status: 404 });
+  });
+
+  it("names the CUDA device as nvidia-smi reports it", () => {
+    expect(parseNvidiaSmi("NVIDIA H100 80GB HBM3, 81559 MiB, 550.54.15\n")).toBe("NVIDIA H100 80GB HBM3 (81559 MiB, driver 550.54.15)");
+    expect(parseNvidiaSmi("Tesla T4\n")).toBe("Tesla T4");
+    expect(parseNvidiaSmi("")).toBeNull();
   });
 
   it("classifies Vulkan drivers as software or hardware", () => {
