@@ -1,20 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { origin, request, useTestDatabase } from "../../helpers/route-requests";
 import { sqliteDatabase, type TestDatabase } from "../quiz/databases";
 
 type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
-const origin = "http://localhost:3000";
 let database: TestDatabase;
 let post: Handler;
 let get: Handler;
 let auth: { POST: (r: Request) => Promise<Response> };
 let db: typeof import("@/lib/db/client.server").db;
 
-function json(path: string, body: unknown, cookie?: string) {
-  const headers = new Headers({ "content-type": "application/json", origin });
-  if (cookie) headers.set("cookie", cookie);
-  return new Request(`${origin}${path}`, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });
-}
+const json = (path: string, body: unknown, cookie?: string) => request(path, typeof body === "string" ? { raw: body, cookie } : { body, cookie });
 
 const run = (lane: string, extra: Record<string, unknown> = {}) => ({
   lane,
@@ -33,9 +29,7 @@ const run = (lane: string, extra: Record<string, unknown> = {}) => ({
 
 beforeAll(async () => {
   database = sqliteDatabase();
-  process.env.DATABASE_URL = database.url;
-  process.env.BETTER_AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
-  process.env.BETTER_AUTH_URL = origin;
+  useTestDatabase(database);
   post = (await import("@/app/api/experiment-results/route")).POST as Handler;
   get = (await import("@/app/api/experiment-results/[id]/route")).GET as Handler;
   auth = await import("@/app/api/auth/[...all]/route");

