@@ -1,7 +1,8 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import matter from "gray-matter";
 import { bundleMDX } from "mdx-bundler";
 import readingTime from "reading-time";
 import rehypeHighlight from "rehype-highlight";
@@ -10,6 +11,11 @@ import { lessonFrontmatterSchema, type LessonFrontmatter } from "./frontmatter";
 import { collectHeadings, countExperiments, type TocEntry } from "./mdx-plugins";
 
 export type { TocEntry };
+
+/** A lesson's frontmatter and slug: what pages rendered per request need, without compiling MDX. */
+export interface LessonOutline extends LessonFrontmatter {
+  slug: string;
+}
 
 export interface LessonSummary extends LessonFrontmatter {
   slug: string;
@@ -85,6 +91,15 @@ export function compileLesson(slug: string, root = lessonsRoot()): Promise<Compi
   return lesson;
 }
 
+function validFrontmatter(frontmatter: unknown, relativeFile: string): LessonFrontmatter {
+  const parsed = lessonFrontmatterSchema.safeParse(frontmatter);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "frontmatter"} ${issue.message}`);
+    throw new LessonCompileError(relativeFile, 1, undefined, `invalid frontmatter: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}
+
 async function compile(slug: string, dir: string, file: string): Promise<CompiledLesson> {
   const source = readFileSync(file, "utf8");
   const relativeFile = path.relative(process.cwd(), file);
@@ -114,13 +129,8 @@ async function compile(slug: string, dir: string, file: string): Promise<Compile
   } catch (error) {
     throw toCompileError(error, relativeFile, dir);
   }
-  const parsed = lessonFrontmatterSchema.safeParse(result.frontmatter);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".") || "frontmatter"} ${issue.message}`);
-    throw new LessonCompileError(relativeFile, 1, undefined, `invalid frontmatter: ${problems.join("; ")}`);
-  }
   return {
-    ...parsed.data,
+    ...validFrontmatter(result.frontmatter, relativeFile),
     slug,
     code: result.code,
     toc,
@@ -162,5 +172,26 @@ export async function listLessons(root = lessonsRoot()): Promise<LessonSummary[]
   const lessons = await Promise.all(lessonSlugs(root).map((slug) => compileLesson(slug, root)!));
   return lessons
     .map(({ code: _code, toc: _toc, ...summary }) => summary)
+    .sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
+}
+
+const outlineCache = new Map<string, { mtimeMs: number; outline: LessonOutline }>();
+
+/**
+ * Lessons in their declared order from their frontmatter alone (gray-matter, the
+ * parser mdx-bundler uses), cached by file time: for dynamic pages such as the
+ * instructor reports, which must not compile MDX or hash lesson folders per request.
+ */
+export function lessonOutlines(root = lessonsRoot()): LessonOutline[] {
+  return lessonSlugs(root)
+    .map((slug) => {
+      const file = path.join(root, slug, "index.mdx");
+      const { mtimeMs } = statSync(file);
+      const hit = outlineCache.get(file);
+      if (hit && hit.mtimeMs === mtimeMs) return hit.outline;
+      const outline = { ...validFrontmatter(matter(readFileSync(file, "utf8")).data, path.relative(process.cwd(), file)), slug };
+      outlineCache.set(file, { mtimeMs, outline });
+      return outline;
+    })
     .sort((a, b) => a.order - b.order || a.slug.localeCompare(b.slug));
 }

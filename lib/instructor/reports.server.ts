@@ -1,5 +1,5 @@
 import "server-only";
-import { listLessons } from "@/lib/content/lessons.server";
+import { lessonOutlines } from "@/lib/content/lessons.server";
 import { db, dbReady } from "@/lib/db/client.server";
 import { HttpError } from "@/lib/http/errors";
 import { allQuizzes, type LoadedQuiz } from "@/lib/quiz/loader.server";
@@ -16,10 +16,9 @@ import { quizStatistics, type AttemptScope, type QuizStats } from "./questions";
 
 /** The course's lessons in their declared order, with the quiz each one has. */
 export async function lessonColumns(): Promise<LessonColumn[]> {
-  const [lessons, quizzes] = await Promise.all([listLessons(), Promise.resolve(allQuizzes())]);
   const bySlug = new Map<string, LoadedQuiz>();
-  for (const loaded of quizzes.values()) bySlug.set(loaded.lessonSlug, loaded);
-  return lessons.map((lesson) => {
+  for (const loaded of allQuizzes().values()) bySlug.set(loaded.lessonSlug, loaded);
+  return lessonOutlines().map((lesson) => {
     const quiz = bySlug.get(lesson.slug);
     return {
       slug: lesson.slug,

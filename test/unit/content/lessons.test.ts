@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { compileLesson, LessonCompileError, lessonSlugs, listLessons } from "@/lib/content/lessons.server";
+import { compileLesson, LessonCompileError, lessonOutlines, lessonSlugs, listLessons } from "@/lib/content/lessons.server";
 
 const fixtures = path.resolve(import.meta.dirname, "..", "..", "fixtures", "lessons");
 
@@ -51,5 +51,11 @@ describe("lesson compilation", () => {
     const orders = lessons.map((lesson) => lesson.order);
     expect(orders).toEqual([...orders].sort((a, b) => a - b));
     expect(lessonSlugs()).toEqual(expect.arrayContaining(["cpu-or-gpu", "latency-is-a-distribution"]));
+  });
+
+  it("outlines the lessons from frontmatter alone, matching what the compiler reads", async () => {
+    const compiled = await listLessons();
+    expect(lessonOutlines()).toEqual(compiled.map(({ slug, title, summary, order, objectives }) => ({ slug, title, summary, order, objectives })));
+    expect(() => lessonOutlines(fixtures)).toThrow(/bad-frontmatter\/index\.mdx:1: invalid frontmatter: order/);
   });
 });
