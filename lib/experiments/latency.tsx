@@ -4,7 +4,8 @@ import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, LANE_TITLES, type LaneKey, type LaneResult } from "./lanes";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, fmt, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
+import { fmt } from "./format";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
 
 export interface LatencyExperimentProps {
   model?: string;

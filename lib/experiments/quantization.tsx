@@ -5,7 +5,8 @@ import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { getModel, variantsOf } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, fmt, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { fmt } from "./format";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
 export interface QuantizationExperimentProps {
   /** The fp32 model; every int8 variant of it in the registry is measured beside it. */

@@ -4,7 +4,8 @@ import { getModel, type ModelSpec } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { SWEEP_MEASURE, sweepBatches } from "./sweep";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, fmt, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
+import { fmt } from "./format";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
 
 export interface RooflineExperimentProps {
   model?: string;

@@ -4,7 +4,8 @@ import type { Summary } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_TITLES, type LaneKey, runServerJob, storedLane } from "./lanes";
-import { ExperimentFrame, fmt, LanePicker, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { fmt } from "./format";
+import { ExperimentFrame, LanePicker, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
 export interface ServingExperimentProps {
   model?: string;

@@ -79,7 +79,6 @@ export function RunProgress({ progress }: { progress: Partial<Record<LaneKey, { 
   );
 }
 
-export const fmt = (value: number | null | undefined, digits = 3) => (value === null || value === undefined || !Number.isFinite(value) ? "—" : Number(value.toPrecision(digits)).toLocaleString("en-US", { maximumFractionDigits: 4 }));
 
 /** Lanes that could not run: explained, never silently dropped or replaced. */
 export function FailedLanes({ outcomes }: { outcomes: LaneOutcome[] }) {

@@ -1,6 +1,7 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { fmt } from "@/lib/experiments/format";
 import { loadResultGroup } from "@/lib/experiments/store.server";
 
 export const dynamic = "force-dynamic";
@@ -15,10 +16,6 @@ const LANE_TITLES: Record<string, string> = {
   "server-cuda": "Server CUDA",
   "server-remote": "Remote server",
 };
-
-function num(value: number | null | undefined): string {
-  return value === null || value === undefined || !Number.isFinite(value) ? "—" : Number(value.toPrecision(4)).toLocaleString("en-US");
-}
 
 /** The permalink of a stored run: every lane of it, with the device and environment it ran on. */
 export default async function ResultPage({ params }: { params: Promise<{ id: string }> }) {
@@ -57,8 +54,8 @@ export default async function ResultPage({ params }: { params: Promise<{ id: str
               </td>
               <td>{r.threads ?? "—"}</td>
               <td>{r.batchSize ?? "—"}</td>
-              <td>{num(r.p50Ms)}</td>
-              <td>{num(r.throughput)}</td>
+              <td>{fmt(r.p50Ms, 4)}</td>
+              <td>{fmt(r.throughput, 4)}</td>
               <td>{r.benchmarkRunId ? <code>{r.benchmarkRunId}</code> : "—"}</td>
             </tr>
           ))}
