@@ -1,5 +1,4 @@
-import evaluation from "@/lib/models/evaluation.json";
-import { models, type ModelSpec } from "@/lib/models/registry";
+import { evaluationOf, models, type ModelSpec } from "@/lib/models/registry";
 
 /**
  * Models offered to browsers: a learner's tab should not download more than
@@ -7,18 +6,8 @@ import { models, type ModelSpec } from "@/lib/models/registry";
  */
 export const BROWSER_MAX_MODEL_BYTES = 24 * 1024 * 1024;
 
-const measured = evaluation.models as Record<string, { sizeBytes?: number; metric?: { name: string; value: number; baseline?: number; samples?: number } }>;
-
-export function modelSizeBytes(spec: ModelSpec): number | null {
-  return measured[spec.id]?.sizeBytes ?? null;
-}
-
-export function modelMetric(id: string) {
-  return measured[id]?.metric ?? null;
-}
-
 export function browserCanRun(spec: ModelSpec): boolean {
-  const size = modelSizeBytes(spec) ?? spec.weightBytes ?? Number.POSITIVE_INFINITY;
+  const size = evaluationOf(spec.id)?.sizeBytes ?? spec.weightBytes ?? Number.POSITIVE_INFINITY;
   return size <= BROWSER_MAX_MODEL_BYTES;
 }
 

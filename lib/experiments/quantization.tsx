@@ -1,8 +1,7 @@
 "use client";
 import { useCallback, useMemo, useState } from "react";
-import { modelMetric, modelSizeBytes } from "@/lib/browser/models";
 import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
-import { getModel, variantsOf } from "@/lib/models/registry";
+import { evaluationOf, getModel, variantsOf } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
 import { fmt } from "./format";
@@ -116,10 +115,8 @@ export function QuantizationExperiment({ model = "digits-mlp", batch = 1, lanes 
   );
 }
 
-function sizeOf(id: string): number | null {
-  const spec = getModel(id);
-  return spec ? modelSizeBytes(spec) : null;
-}
+const sizeOf = (id: string): number | null => evaluationOf(id)?.sizeBytes ?? null;
+const modelMetric = (id: string) => evaluationOf(id)?.metric ?? null;
 
 function quantChart(rows: Array<{ id: string; result: LaneResult }>) {
   return (Plot: PlotModule, width: number) =>
