@@ -2,6 +2,7 @@
 import { usePathname } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { probeBrowser, type BrowserProbe } from "@/lib/browser/probe";
+import { safeCell } from "@/lib/csv-cell";
 import { preloadPlot } from "./chart";
 import { roundMs } from "@/lib/inference/stats";
 import { type Capabilities, errorText, LANE_TITLES, type LaneKey, type LaneOutcome, type LaneResult, laneStatus, type LaneStatus, runLanes, type RunPlan } from "./lanes";
@@ -122,8 +123,9 @@ function download(name: string, type: string, text: string) {
 }
 
 function csvCell(value: unknown): string {
-  const text = value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // Strings can come from the device (adapter names, user agents): a spreadsheet must not run them as formulas.
+  const text = value === null || value === undefined ? "" : typeof value === "string" ? safeCell(value) : typeof value === "object" ? JSON.stringify(value) : String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
 export function toCsv(rows: Array<Record<string, unknown>>): string {

@@ -40,6 +40,8 @@ describe("experiment helpers", () => {
 
   it("quotes CSV cells with commas, quotes and JSON", () => {
     expect(toCsv([{ a: 1, b: 'x,"y"' }, { a: 2, c: { k: 1 } }])).toBe('a,b,c\n1,"x,""y""",\n2,,"{""k"":1}"\n');
+    // A device string that looks like a formula stays text in a spreadsheet.
+    expect(toCsv([{ device: "=HYPERLINK(\"x\")" }])).toBe('device\n"\'=HYPERLINK(""x"")"\n');
   });
 
   it("keeps the 134 MB model off browsers and says why", () => {

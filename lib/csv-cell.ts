@@ -1,0 +1,27 @@
+/**
+ * One spreadsheet cell made safe to open, shared by the instructor exports
+ * (server) and the experiments' CSV download (browser); no dependencies, so it
+ * costs a client bundle nothing.
+ */
+export type CsvCell = string | number | boolean | null | undefined | Date;
+
+/**
+ * Characters that make a spreadsheet treat a text cell as a formula (OWASP's
+ * CSV injection list), plus tab and carriage return, which some importers
+ * strip before looking at the first character.
+ */
+const formulaStart = /^[=+\-@\t\r]/;
+
+/**
+ * One cell as text. Text that could start a formula gets a leading single
+ * quote, which spreadsheets show as a text marker and scripts can strip.
+ * Numbers we computed stay numbers: `-0.5` is a value, not a formula, and
+ * quoting it would break sums in the sheet.
+ */
+export function safeCell(value: CsvCell): string {
+  if (value === null || value === undefined) return "";
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : "";
+  if (typeof value === "boolean") return value ? "yes" : "no";
+  if (value instanceof Date) return value.toISOString();
+  return formulaStart.test(value) ? `'${value}` : value;
+}
