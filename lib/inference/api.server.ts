@@ -5,7 +5,7 @@ import { HttpError, jsonError, jsonOk } from "@/lib/http/errors";
 import { benchmarkJobs, recentBenchmarks } from "./benchmarks.server";
 import { listModels, modelReady, requireModel } from "./catalog.server";
 import { infer } from "./engine.server";
-import { handleErrors, MAX_BODY_BYTES, parseWith, readJsonBody } from "./http.server";
+import { handleErrors, MAX_BODY_BYTES, parseWith, readJsonBody } from "@/lib/http/request.server";
 import { detectLanes, getLane, LANE_IDS, type LaneId, requireLane } from "./lanes.server";
 import { decodeV2Request, encodeV2Outputs, MODEL_VERSION, modelMetadata, serverMetadata, v2InferRequestSchema } from "./oip.server";
 import { benchmarkRequestSchema, inferRequestSchema } from "./schemas";

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { HttpError, jsonError } from "@/lib/http/errors";
 import * as api from "./api.server";
-import { MAX_BODY_BYTES } from "./http.server";
+import { MAX_BODY_BYTES } from "@/lib/http/request.server";
 
 /**
  * The inference API on a bare node:http server, routed to the same handler

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { classesFor, createClass } from "@/lib/auth/classes.server";
 import { requireInstructor, requireUser } from "@/lib/auth/session.server";
 import { jsonOk } from "@/lib/http/errors";
-import { handleErrors, parseWith, readJsonBody } from "@/lib/inference/http.server";
+import { handleErrors, parseWith, readJsonBody } from "@/lib/http/request.server";
 
 export function GET(request: Request) {
   return handleErrors(async () => {

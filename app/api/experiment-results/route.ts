@@ -3,7 +3,7 @@ import { lessonSlugs } from "@/lib/content/lessons.server";
 import { saveResults } from "@/lib/experiments/store.server";
 import { MAX_RESULT_BODY_BYTES, saveResultsSchema } from "@/lib/experiments/schema";
 import { HttpError, jsonOk } from "@/lib/http/errors";
-import { handleErrors, parseWith, readJsonBody } from "@/lib/inference/http.server";
+import { handleErrors, parseWith, readJsonBody } from "@/lib/http/request.server";
 import { recordExperimentRun } from "@/lib/quiz/progress.server";
 
 export const runtime = "nodejs";

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { currentUser, requireUser } from "@/lib/auth/session.server";
 import { lessonSlugs } from "@/lib/content/lessons.server";
 import { HttpError, jsonOk } from "@/lib/http/errors";
-import { handleErrors, parseWith, readJsonBody } from "@/lib/inference/http.server";
+import { handleErrors, parseWith, readJsonBody } from "@/lib/http/request.server";
 import { markRead, progressFor, recordExperimentRun } from "@/lib/quiz/progress.server";
 
 /** Anonymous visitors get `signedIn: false` (not a 401) so every page can ask without noise. */

@@ -117,7 +117,7 @@ describe("POST /api/infer", () => {
   });
 
   it("answers 413 for a body over the size limit, declared or streamed", async () => {
-    const { MAX_BODY_BYTES } = await import("@/lib/inference/http.server");
+    const { MAX_BODY_BYTES } = await import("@/lib/http/request.server");
     const declared = await routes.infer.POST(post("/api/infer", "{}", { headers: { "content-length": String(MAX_BODY_BYTES + 1) } }));
     expect(declared.status).toBe(413);
     const huge = `{"model":"test-mlp","pad":"${"x".repeat(MAX_BODY_BYTES)}"}`;

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { joinClass } from "@/lib/auth/classes.server";
 import { requireUser } from "@/lib/auth/session.server";
 import { jsonOk } from "@/lib/http/errors";
-import { handleErrors, parseWith, readJsonBody } from "@/lib/inference/http.server";
+import { handleErrors, parseWith, readJsonBody } from "@/lib/http/request.server";
 
 const joinSchema = z.object({ code: z.string().trim().min(4).max(16) }).strict();
 

@@ -1,6 +1,6 @@
 import { loadResultGroup } from "@/lib/experiments/store.server";
 import { HttpError, jsonOk } from "@/lib/http/errors";
-import { handleErrors } from "@/lib/inference/http.server";
+import { handleErrors } from "@/lib/http/request.server";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";

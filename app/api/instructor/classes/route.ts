@@ -1,7 +1,7 @@
 import { classesTaught } from "@/lib/instructor/access.server";
 import { requireInstructor } from "@/lib/auth/session.server";
 import { jsonOk } from "@/lib/http/errors";
-import { handleErrors } from "@/lib/inference/http.server";
+import { handleErrors } from "@/lib/http/request.server";
 
 /** The classes the signed-in instructor teaches. */
 export function GET(request: Request) {

@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/http/errors";
-import { handleErrors } from "@/lib/inference/http.server";
+import { handleErrors } from "@/lib/http/request.server";
 import { quizOr404 } from "@/lib/quiz/api.server";
 import { toPublicQuiz } from "@/lib/quiz/schema";
 

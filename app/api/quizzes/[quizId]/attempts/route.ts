@@ -1,6 +1,6 @@
 import { requireUser } from "@/lib/auth/session.server";
 import { jsonOk } from "@/lib/http/errors";
-import { handleErrors, parseWith, readJsonBody } from "@/lib/inference/http.server";
+import { handleErrors, parseWith, readJsonBody } from "@/lib/http/request.server";
 import { MAX_SUBMISSION_BYTES, quizOr404 } from "@/lib/quiz/api.server";
 import { listOwnAttempts, submitAttempt } from "@/lib/quiz/attempts.server";
 import { submissionSchema } from "@/lib/quiz/schema";

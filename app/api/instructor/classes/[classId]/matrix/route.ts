@@ -1,5 +1,5 @@
 import { jsonOk } from "@/lib/http/errors";
-import { handleErrors } from "@/lib/inference/http.server";
+import { handleErrors } from "@/lib/http/request.server";
 import { requireClassInstructor } from "@/lib/instructor/access.server";
 import { classMatrix } from "@/lib/instructor/reports.server";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { jsonOk } from "@/lib/http/errors";
-import { handleErrors, parseWith } from "@/lib/inference/http.server";
+import { handleErrors, parseWith } from "@/lib/http/request.server";
 import { requireClassInstructor } from "@/lib/instructor/access.server";
 import { attemptScopes } from "@/lib/instructor/questions";
 import { classQuestionStats } from "@/lib/instructor/reports.server";

@@ -1,6 +1,6 @@
 import { requireUser } from "@/lib/auth/session.server";
 import { jsonOk } from "@/lib/http/errors";
-import { handleErrors } from "@/lib/inference/http.server";
+import { handleErrors } from "@/lib/http/request.server";
 import { quizOr404 } from "@/lib/quiz/api.server";
 import { getOwnAttempt } from "@/lib/quiz/attempts.server";
 

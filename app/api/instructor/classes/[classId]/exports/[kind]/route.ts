@@ -1,5 +1,5 @@
 import { HttpError } from "@/lib/http/errors";
-import { handleErrors } from "@/lib/inference/http.server";
+import { handleErrors } from "@/lib/http/request.server";
 import { requireClassInstructor } from "@/lib/instructor/access.server";
 import { buildExport, exportKinds, type ExportKind } from "@/lib/instructor/exports.server";
 
