@@ -44,9 +44,18 @@ function parseEnv(source: NodeJS.ProcessEnv): ServerEnv {
   return result.data;
 }
 
-/** Parsed on each call (microseconds): tests and operators may change the environment of a running process. */
+const settingNames = Object.keys(envSchema.shape) as Array<keyof ServerEnv>;
+let cached: { raw: string; env: ServerEnv } | undefined;
+
+/**
+ * Read on hot paths (every v2 request asks for its lane), so parsed once and
+ * re-parsed only when one of the settings changed: tests and operators may
+ * change the environment of a running process.
+ */
 export function serverEnv(): ServerEnv {
-  return parseEnv(process.env);
+  const raw = settingNames.map((name) => process.env[name] ?? "\u0000").join("\u0001");
+  if (cached?.raw !== raw) cached = { raw, env: parseEnv(process.env) };
+  return cached.env;
 }
 
 export { parseEnv as parseServerEnvForTests };
