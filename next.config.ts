@@ -14,14 +14,17 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   async headers() {
     // Cross-origin isolation lets onnxruntime-web use WASM threads and fine timers
-    // on lesson pages. Every asset those pages load is same-origin, and says so.
+    // on lesson pages. Every page has it, not only lessons: a link followed from a
+    // page without it is a client-side navigation that keeps the first document,
+    // so the lesson would run unisolated until reloaded. Every asset those pages
+    // load is same-origin, and says so.
     const isolated = [
       { key: "Cross-Origin-Opener-Policy", value: "same-origin" },
       { key: "Cross-Origin-Embedder-Policy", value: "require-corp" },
     ];
     const sameOrigin = [{ key: "Cross-Origin-Resource-Policy", value: "same-origin" }];
     return [
-      { source: "/lessons/:path*", headers: isolated },
+      { source: "/:path*", headers: isolated },
       // Workers (and the WASM threads onnxruntime-web starts) take their policy from their script's response.
       { source: "/_next/static/:path*", headers: [...sameOrigin, ...isolated.slice(1)] },
       {

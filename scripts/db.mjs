@@ -50,10 +50,56 @@ function generate() {
   }
 }
 
+function sqliteFileOf(url) {
+  return path.resolve(root, url.slice("file:".length));
+}
+
+/**
+ * Committed migrations not yet recorded as applied in Prisma's own
+ * `_prisma_migrations` table, read with a plain read-only connection. Prisma's
+ * `migrate deploy` fails (WASM_ERROR … SocketTimeout) whenever another process,
+ * such as a running server, holds the file open; asking first means the usual
+ * case, nothing pending, never needs it, so `npm run create-instructor` works
+ * beside a running server.
+ */
+function pendingSqliteMigrations(url) {
+  const names = readdirSync(migrationsDir).filter((n) => existsSync(path.join(migrationsDir, n, "migration.sql"))).sort();
+  const file = sqliteFileOf(url);
+  if (!existsSync(file)) return names;
+  const Database = createRequire(path.join(root, "package.json"))("better-sqlite3");
+  const sqlite = new Database(file, { readonly: true, fileMustExist: true, timeout: 5000 });
+  try {
+    const table = sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_prisma_migrations'").get();
+    if (!table) return names;
+    const applied = new Set(
+      sqlite
+        .prepare("SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL")
+        .all()
+        .map((row) => row.migration_name),
+    );
+    return names.filter((name) => !applied.has(name));
+  } finally {
+    sqlite.close();
+  }
+}
+
 function migrate() {
   if (isPostgres()) return migratePostgres();
   ensureSqliteDirectory();
-  run(bin("prisma"), ["migrate", "deploy"]);
+  const url = process.env.DATABASE_URL ?? "file:./data/dev.db";
+  const pending = pendingSqliteMigrations(url);
+  if (pending.length === 0) {
+    log("SQLite: database is up to date (no pending migrations)");
+    return;
+  }
+  log(`SQLite: applying ${pending.length} migration(s): ${pending.join(", ")}`);
+  if (!run(bin("prisma"), ["migrate", "deploy"], { allowFailure: true })) {
+    console.error(
+      `\n✖ migrating ${sqliteFileOf(url)} failed. Prisma cannot apply migrations while another process (a running server) ` +
+        "has the file open: stop the server, run this again, then start the new version.",
+    );
+    process.exit(1);
+  }
 }
 
 function checksum(text) {

@@ -5,6 +5,7 @@ import { db, databaseProvider } from "@/lib/db/client.server";
 import { serverEnv } from "@/lib/env.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { authSecret } from "./secret.server";
+import { sameHostOrigin, secureCookiesFor } from "./origin";
 
 /**
  * The header better-auth reads the client IP from. Under plain `next start`,
@@ -18,9 +19,18 @@ export const clientIpHeader = (configuredIpHeader ?? "x-inference-lab-client-ip"
 export const clientIpHeaderTrusted = Boolean(configuredIpHeader);
 
 function createAuth() {
+  const publicUrl = serverEnv().BETTER_AUTH_URL;
   return betterAuth({
     secret: authSecret(),
-    ...(serverEnv().BETTER_AUTH_URL ? { baseURL: serverEnv().BETTER_AUTH_URL } : {}),
+    ...(publicUrl
+      ? { baseURL: publicUrl }
+      : {
+          // No configured origin: trust the one the browser used when it names the host the request reached.
+          trustedOrigins: (request?: Request) => {
+            const origin = request ? sameHostOrigin(request.headers) : null;
+            return origin ? [origin] : [];
+          },
+        }),
     database: prismaAdapter(db, { provider: databaseProvider() }),
     telemetry: { enabled: false },
     emailAndPassword: {
@@ -57,6 +67,7 @@ function createAuth() {
     },
     advanced: {
       ipAddress: { ipAddressHeaders: [clientIpHeader] },
+      useSecureCookies: secureCookiesFor(publicUrl),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
     },
   });

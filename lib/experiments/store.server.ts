@@ -8,7 +8,9 @@ import type { ExperimentKind, SaveResultsBody, StoredResult } from "./schema";
  * rows of one run know each other through `group` inside their results JSON
  * (the table's shape belongs to the schema, which this module does not change).
  */
-export async function saveResults(body: SaveResultsBody, userId: string | null): Promise<string[]> {
+export async function saveResults(body: SaveResultsBody, owner: { userId: string } | { visitorId: string }): Promise<string[]> {
+  const userId = "userId" in owner ? owner.userId : null;
+  const visitorId = "visitorId" in owner ? owner.visitorId : null;
   await dbReady();
   const ids = body.runs.map(() => randomUUID());
   await db.$transaction(
@@ -17,6 +19,7 @@ export async function saveResults(body: SaveResultsBody, userId: string | null):
         data: {
           id: ids[index]!,
           userId,
+          visitorId,
           lessonSlug: body.lessonSlug,
           experiment: body.experiment,
           modelId: run.modelId,
@@ -71,4 +74,33 @@ export async function loadResultGroup(id: string): Promise<StoredResult[] | null
   const others = await db.experimentResult.findMany({ where: { id: { in: first.group.filter((g) => g !== id) } } });
   const byId = new Map([first, ...others.map(toStored)].map((r) => [r.id, r]));
   return first.group.map((g) => byId.get(g)).filter((r): r is StoredResult => r !== undefined);
+}
+
+/**
+ * Gives an anonymous browser's stored runs to the account it just signed up or
+ * in to, and counts them in the learner's progress as if run signed in: one
+ * run per save (the lane rows of one save share a group).
+ */
+export async function claimVisitorResults(visitorId: string, userId: string): Promise<number> {
+  await dbReady();
+  return db.$transaction(async (tx) => {
+    const rows = await tx.experimentResult.findMany({ where: { visitorId, userId: null }, select: { id: true, lessonSlug: true, results: true } });
+    if (rows.length === 0) return 0;
+    await tx.experimentResult.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { userId, visitorId: null } });
+    const runsPerLesson = new Map<string, Set<string>>();
+    for (const row of rows) {
+      const group = (JSON.parse(row.results) as { group?: string[] }).group;
+      const runs = runsPerLesson.get(row.lessonSlug) ?? new Set<string>();
+      runs.add(Array.isArray(group) && typeof group[0] === "string" ? group[0] : row.id);
+      runsPerLesson.set(row.lessonSlug, runs);
+    }
+    for (const [lessonSlug, runs] of runsPerLesson) {
+      await tx.lessonProgress.upsert({
+        where: { userId_lessonSlug: { userId, lessonSlug } },
+        create: { userId, lessonSlug, experimentsRun: runs.size },
+        update: { experimentsRun: { increment: runs.size } },
+      });
+    }
+    return [...runsPerLesson.values()].reduce((sum, runs) => sum + runs.size, 0);
+  });
 }

@@ -19,6 +19,8 @@ const baseArgs = [
 export interface BrowserOptions {
   /** Adds --enable-unsafe-webgpu so navigator.gpu gets SwiftShader's (software) adapter. */
   webgpu?: boolean;
+  /** Extra Chromium flags, e.g. --host-resolver-rules to reach this machine by a LAN-style host name. */
+  args?: string[];
 }
 
 export interface LabBrowser {
@@ -33,7 +35,7 @@ export async function openBrowser(options: BrowserOptions = {}): Promise<LabBrow
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath,
     headless: true,
-    args: [...baseArgs, ...(options.webgpu ? ["--enable-unsafe-webgpu"] : ["--disable-gpu"])],
+    args: [...baseArgs, ...(options.webgpu ? ["--enable-unsafe-webgpu"] : ["--disable-gpu"]), ...(options.args ?? [])],
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {

@@ -1,38 +1,11 @@
 import { existsSync } from "node:fs";
-import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openBrowser, type LabBrowser } from "./browser";
+import { cell, laneAvailable, lanesSettled, setLanes } from "./lab-page";
 
 const baseUrl = inject("baseUrl");
 const LATENCY_PAGE = `${baseUrl}/lessons/latency-is-a-distribution`;
 const SWEEP_PAGE = `${baseUrl}/lessons/cpu-or-gpu`;
-
-/** Lane notes say "Checking…"/"Asking…" until the server and the browser probe have answered. */
-async function lanesSettled(page: Page, experiment: string) {
-  const notes = page.locator(`[data-experiment="${experiment}"] .lane-note`);
-  await expect.poll(async () => (await notes.allInnerTexts()).filter((t) => /^(Checking|Asking)/.test(t)).length, { timeout: 20_000 }).toBe(0);
-}
-
-async function setLanes(page: Page, experiment: string, lanes: string[]) {
-  const section = page.locator(`[data-experiment="${experiment}"]`);
-  await lanesSettled(page, experiment);
-  for (const box of await section.locator('input[name="lane"]').all()) {
-    const value = await box.getAttribute("value");
-    if (await box.isDisabled()) continue;
-    if (lanes.includes(value!)) await box.check();
-    else await box.uncheck();
-  }
-}
-
-async function laneAvailable(page: Page, experiment: string, lane: string): Promise<boolean> {
-  const li = page.locator(`[data-experiment="${experiment}"] li[data-lane="${lane}"]`);
-  await expect.poll(() => li.locator(".lane-note").innerText(), { timeout: 20_000 }).not.toMatch(/^(Checking|Asking)/);
-  return (await li.getAttribute("data-available")) === "true";
-}
-
-function cell(page: Page, lane: string, field: string) {
-  return page.locator(`[data-testid="latency-table"] tr[data-lane="${lane}"] [data-field="${field}"]`);
-}
 
 describe("experiments with WebGPU on (SwiftShader)", () => {
   let browser: LabBrowser;

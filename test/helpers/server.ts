@@ -49,7 +49,6 @@ export async function startServer(databaseUrl: string, port: number, extraEnv: R
       DATABASE_URL: databaseUrl,
       NEXT_TELEMETRY_DISABLED: "1",
       ORT_DISABLE_TELEMETRY: "1",
-      BETTER_AUTH_URL: `http://127.0.0.1:${port}`,
       ...extraEnv,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -82,4 +81,81 @@ export async function signUp(baseUrl: string, email: string, password = "durable
     .getSetCookie()
     .map((c) => c.split(";")[0]!)
     .join("; ");
+}
+
+/** The settings the README lists; a README-default start must inherit none of them from the test's environment. */
+const PROJECT_SETTINGS = [
+  "PORT",
+  "HOST",
+  "DATABASE_URL",
+  "BETTER_AUTH_SECRET",
+  "BETTER_AUTH_URL",
+  "AUTH_CLIENT_IP_HEADER",
+  "REMOTE_INFERENCE_URL",
+  "V2_LANE",
+  "BENCHMARK_QUEUE_SIZE",
+  "BENCHMARK_TIME_CAP_MS",
+  "NODE_ENV",
+];
+
+export const README_PORT = 3000;
+
+async function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen(port, "0.0.0.0", () => probe.close(() => resolve(true)));
+  });
+}
+
+/**
+ * `npm start` exactly as the README says, with none of its settings set: port
+ * 3000 on every address, the project's own SQLite file, no BETTER_AUTH_URL. A
+ * helper that set one of them once hid a sign-up that failed for everyone.
+ */
+export async function startAsReadmeSays(timeoutMs = 180_000): Promise<RunningServer> {
+  if (!(await portIsFree(README_PORT))) throw new Error(`port ${README_PORT} is taken: stop whatever listens there, then run the test again`);
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of PROJECT_SETTINGS) delete env[name];
+  let log = "";
+  // Its own process group, so stopping it stops `next start` too, whichever process npm put in between.
+  const child = spawn("npm", ["start"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
+  const baseUrl = `http://127.0.0.1:${README_PORT}`;
+  const deadline = Date.now() + timeoutMs;
+  const stop = () => {
+    try {
+      process.kill(-child.pid!, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  };
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${log}`);
+    try {
+      if ((await fetch(`${baseUrl}/api/health`)).ok) return { baseUrl, process: child, log: () => log };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  stop();
+  throw new Error(`npm start did not become healthy in ${timeoutMs / 1000} s:\n${log}`);
+}
+
+/** Stops a server started by startAsReadmeSays: the whole process group, SIGKILL if it lingers. */
+export async function stopProcessGroup(server: RunningServer): Promise<void> {
+  const pid = server.process.pid!;
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  signal("SIGTERM");
+  const deadline = Date.now() + 5000;
+  while (Date.now() < deadline && server.process.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 100));
+  signal("SIGKILL");
 }

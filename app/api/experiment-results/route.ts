@@ -1,4 +1,5 @@
 import { currentUser } from "@/lib/auth/session.server";
+import { ensureVisitor } from "@/lib/auth/visitor.server";
 import { lessonSlugs } from "@/lib/content/lessons.server";
 import { saveResults } from "@/lib/experiments/store.server";
 import { MAX_RESULT_BODY_BYTES, saveResultsSchema } from "@/lib/experiments/schema";
@@ -9,14 +10,20 @@ import { recordExperimentRun } from "@/lib/quiz/progress.server";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-/** Anyone may store a run (anonymous runs have no user); a signed-in learner's progress counts it. */
+/**
+ * Anyone may store a run; a signed-in learner's progress counts it. An anonymous
+ * browser's runs carry its visitor id, and join its account when it signs up or in.
+ */
 export function POST(request: Request) {
   return handleErrors(async () => {
     const body = parseWith(saveResultsSchema, await readJsonBody(request, MAX_RESULT_BODY_BYTES));
     if (!lessonSlugs().includes(body.lessonSlug)) throw new HttpError(404, `unknown lesson "${body.lessonSlug}"`);
     const user = await currentUser(request.headers);
-    const ids = await saveResults(body, user?.id ?? null);
+    const owner = user ? { userId: user.id } : ensureVisitor(request.headers);
+    const ids = await saveResults(body, owner);
     if (user) await recordExperimentRun(user.id, body.lessonSlug);
-    return jsonOk({ id: ids[0], ids, url: `/results/${ids[0]}` }, 201, { location: `/api/experiment-results/${ids[0]}` });
+    const headers: Record<string, string> = { location: `/api/experiment-results/${ids[0]}` };
+    if ("setCookie" in owner && owner.setCookie) headers["set-cookie"] = owner.setCookie;
+    return jsonOk({ id: ids[0], ids, url: `/results/${ids[0]}` }, 201, headers);
   });
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { origin, request, useTestDatabase } from "../../helpers/route-requests";
+import { cookieFrom, origin, request, useTestDatabase } from "../../helpers/route-requests";
 import { sqliteDatabase, type TestDatabase } from "../quiz/databases";
 
 type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -68,6 +68,36 @@ describe("experiment results API", () => {
     const progress = await db.lessonProgress.findUniqueOrThrow({ where: { userId_lessonSlug: { userId: user.id, lessonSlug: "cpu-or-gpu" } } });
     expect(progress.experimentsRun).toBe(2);
     expect(await db.experimentResult.count({ where: { userId: user.id } })).toBe(2);
+  });
+
+  it("gives an anonymous browser's runs to the account it signs up with, and to no one else", async () => {
+    const first = await post(json("/api/experiment-results", { lessonSlug: "latency-is-a-distribution", experiment: "latency", runs: [run("browser-wasm"), run("browser-webgpu")] }));
+    expect(first.status).toBe(201);
+    const visitorCookie = cookieFrom(first);
+    expect(visitorCookie).toMatch(/^lab_visitor=[0-9a-f-]{36}$/);
+    // A second run from the same browser keeps its id (no new cookie) and joins the same pile.
+    const second = await post(json("/api/experiment-results", { lessonSlug: "cpu-or-gpu", experiment: "batch-sweep", runs: [run("browser-wasm")] }, visitorCookie));
+    expect(second.headers.getSetCookie()).toEqual([]);
+    // Another browser's anonymous run stays unowned.
+    const stranger = (await (await post(json("/api/experiment-results", { lessonSlug: "cpu-or-gpu", experiment: "latency", runs: [run("browser-wasm")] }))).json()) as { id: string };
+
+    const signUp = await auth.POST(json("/api/auth/sign-up/email", { email: "anon@example.com", password: "correct horse battery", name: "anon" }, visitorCookie));
+    expect(signUp.status).toBe(200);
+    expect(signUp.headers.getSetCookie().some((c) => /^lab_visitor=;.*Max-Age=0/.test(c))).toBe(true);
+    const user = await db.user.findFirstOrThrow({ where: { email: "anon@example.com" } });
+    expect(await db.experimentResult.count({ where: { userId: user.id } })).toBe(3);
+    const progress = await db.lessonProgress.findMany({ where: { userId: user.id }, orderBy: { lessonSlug: "asc" } });
+    // One save is one run, whatever number of lanes it stored.
+    expect(progress.map((p) => [p.lessonSlug, p.experimentsRun])).toEqual([
+      ["cpu-or-gpu", 1],
+      ["latency-is-a-distribution", 1],
+    ]);
+    expect((await db.experimentResult.findUniqueOrThrow({ where: { id: stranger.id } })).userId).toBeNull();
+
+    // Signing in again from that browser claims nothing twice.
+    const signIn = await auth.POST(json("/api/auth/sign-in/email", { email: "anon@example.com", password: "correct horse battery" }, visitorCookie));
+    expect(signIn.status).toBe(200);
+    expect((await db.lessonProgress.findMany({ where: { userId: user.id } })).map((p) => p.experimentsRun)).toEqual([1, 1]);
   });
 
   it("answers bad input with a 4xx JSON error that names the problem", async () => {
