@@ -1,6 +1,6 @@
 "use client";
 import Link from "next/link";
-import { useState, type FormEvent } from "react";
+import { useState, useSyncExternalStore, type FormEvent } from "react";
 
 type Mode = "sign-up" | "login" | "setup";
 
@@ -15,7 +15,18 @@ const endpoints: Record<Mode, string> = {
   setup: "/api/setup",
 };
 
+const noSubscription = () => () => {};
+
+/**
+ * False in the server's HTML, true once React runs: a click before that would
+ * submit the form natively, as a GET that puts the password in the address bar.
+ */
+function useHydrated(): boolean {
+  return useSyncExternalStore(noSubscription, () => true, () => false);
+}
+
 export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
+  const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const target = safeNext(next);
@@ -79,7 +90,7 @@ export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
           maxLength={128}
         />
       </p>
-      <button type="submit" disabled={busy}>
+      <button type="submit" disabled={busy || !hydrated}>
         {mode === "login" ? "Sign in" : mode === "setup" ? "Create the first instructor" : "Sign up"}
       </button>
       {error && (

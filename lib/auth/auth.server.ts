@@ -67,6 +67,9 @@ function createAuth() {
     },
     advanced: {
       ipAddress: { ipAddressHeaders: [clientIpHeader] },
+      // better-auth turns its Origin check off whenever TEST is set (Vitest sets it), which once let
+      // servers started by the test suite accept what production refuses: keep it on everywhere.
+      disableOriginCheck: false,
       useSecureCookies: secureCookiesFor(publicUrl),
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
     },

@@ -96,6 +96,12 @@ const PROJECT_SETTINGS = [
   "BENCHMARK_QUEUE_SIZE",
   "BENCHMARK_TIME_CAP_MS",
   "NODE_ENV",
+  // Set by Vitest; libraries read them as "relax for tests" (better-auth skipped its Origin check).
+  "TEST",
+  "VITEST",
+  "VITEST_MODE",
+  "VITEST_POOL_ID",
+  "VITEST_WORKER_ID",
 ];
 
 export const README_PORT = 3000;
