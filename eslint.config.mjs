@@ -5,7 +5,7 @@ const config = [
   ...nextCoreWebVitals,
   ...nextTypescript,
   {
-    ignores: ["node_modules/**", ".next/**", "generated/**", "data/**", "public/**", "next-env.d.ts", "coverage/**"],
+    ignores: ["node_modules/**", ".next/**", "dist/**", "generated/**", "data/**", "public/**", "next-env.d.ts", "coverage/**"],
   },
   {
     rules: {

@@ -48,7 +48,7 @@ export function bin(name) {
 /** Hash of files and folders (recursively, skipping generated output) for "did anything change?" stamps. */
 export function hashPaths(paths) {
   const hash = createHash("sha256");
-  const skip = new Set(["node_modules", ".next", "generated", "data", "test-results", ".git"]);
+  const skip = new Set(["node_modules", ".next", "dist", "generated", "data", "test-results", ".git"]);
   const visit = (absolute) => {
     if (!existsSync(absolute)) return;
     const stats = statSync(absolute);
@@ -139,15 +139,30 @@ export const buildInputs = [
   "postcss.config.mjs",
 ];
 
+/** Sources of the production server's own bundle (dist/server.cjs). */
+export const serverBuildInputs = ["server", "lib", "scripts/build-server.mjs", "tsconfig.json", "package-lock.json"];
+
+/** The production server `npm start` runs: Next's handler behind a node:http fast path for inference (server/main.ts). */
+export const serverEntry = path.join(root, "dist", "server.cjs");
+
+/** The Next build (.next) and the server bundle (dist/server.cjs), each rebuilt only when its sources changed. */
 export function ensureBuilt() {
   const wanted = hashPaths(buildInputs);
   if (existsSync(path.join(root, ".next", "BUILD_ID")) && stampMatches(".next/.inference-lab-built", wanted)) {
     log("build is up to date");
-    return;
+  } else {
+    log("building the site");
+    run(bin("next"), ["build"], { timed: "next build" });
+    writeStamp(".next/.inference-lab-built", wanted);
   }
-  log("building the site");
-  run(bin("next"), ["build"], { timed: "next build" });
-  writeStamp(".next/.inference-lab-built", wanted);
+  ensureServerBuilt();
+}
+
+export function ensureServerBuilt() {
+  const wanted = hashPaths(serverBuildInputs);
+  if (existsSync(serverEntry) && stampMatches("dist/.inference-lab-server-built", wanted)) return;
+  run(process.execPath, [path.join(root, "scripts", "build-server.mjs")], { timed: "server bundle" });
+  writeStamp("dist/.inference-lab-server-built", wanted);
 }
 
 export function spawnInherit(command, args, env = {}) {

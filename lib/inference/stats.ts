@@ -153,6 +153,8 @@ export interface MeasureResult {
   summary: Summary;
   /** Wall time of the measured phase, warm-up excluded. */
   elapsedMs: number;
+  /** Sum of the timed calls: elapsedMs minus this is the loop's own time between calls. */
+  timedMs: number;
   /** True when a cap (runs or time) ended the loop before both minimums were met. */
   cappedEarly: boolean;
 }
@@ -210,7 +212,44 @@ export async function measure(fn: () => Promise<unknown>, options: MeasureOption
   }
   const elapsedMs = now() - started;
   hooks.onProgress?.(1, samples.length);
-  return { samplesMs: samples, summary: summarize(samples), elapsedMs, cappedEarly };
+  let timedMs = 0;
+  for (const sample of samples) timedMs += sample;
+  return { samplesMs: samples, summary: summarize(samples), elapsedMs, timedMs, cappedEarly };
+}
+
+/**
+ * Throughput of a measured loop of back-to-back calls, `itemsPerCall` items each,
+ * three ways, because they answer different questions and differ by more than
+ * rounding on a busy machine:
+ * - `itemsPerSecond`: items over the wall time of the measured phase, what the
+ *   loop really sustained. It equals itemsPerCall / mean latency (plus the loop's
+ *   own time), so the slow tail counts in full.
+ * - `timedItemsPerSecond`: items over the sum of the timed calls only; the gap
+ *   to itemsPerSecond is the time spent outside the timed call (`loopOverheadUs`
+ *   per call: bookkeeping, progress reports, other work on the event loop).
+ * - `p50ItemsPerSecond`: itemsPerCall / p50, the rate of a typical call. It is
+ *   not a throughput anything achieved: with a slow tail (mean ≫ p50, e.g. the
+ *   OS descheduling a spinning intra-op thread on 2 shared cores) it can be
+ *   several times itemsPerSecond.
+ */
+export interface Throughput {
+  itemsPerSecond: number;
+  timedItemsPerSecond: number;
+  p50ItemsPerSecond: number;
+  /** Mean wall time per call outside the timed call, in microseconds. */
+  loopOverheadUs: number;
+}
+
+export function throughputOf(result: Pick<MeasureResult, "samplesMs" | "summary" | "elapsedMs" | "timedMs">, itemsPerCall: number): Throughput {
+  const n = result.samplesMs.length;
+  const items = n * itemsPerCall;
+  const perSecond = (ms: number) => (ms > 0 ? (items * 1000) / ms : Number.NaN);
+  return {
+    itemsPerSecond: perSecond(result.elapsedMs),
+    timedItemsPerSecond: perSecond(result.timedMs),
+    p50ItemsPerSecond: result.summary.p50 > 0 ? (itemsPerCall * 1000) / result.summary.p50 : Number.NaN,
+    loopOverheadUs: n > 0 ? (Math.max(0, result.elapsedMs - result.timedMs) * 1000) / n : Number.NaN,
+  };
 }
 
 /** Rounds for display and JSON; keeps 4 significant decimals of a millisecond. */

@@ -76,7 +76,7 @@ async function main() {
       rows.push([name, med.toFixed(1), Math.max(...samples).toFixed(1), first.ms.toFixed(0), `< ${goal}`, med <= goal ? "yes" : "NO", (bytes / 1024).toFixed(0)]);
     }
     const counts = seeded.counts;
-    console.log(`\nSQLite (WAL), next start, production build; ${counts.learners} learners, ${counts.attempts} attempts, ${counts.results} experiment results, ${counts.progress} lesson visits (seeded in ${(seedMs / 1000).toFixed(1)} s); ${runs} runs each after 2 warm-ups\n`);
+    console.log(`\nSQLite (WAL), production server (npm start's), production build; ${counts.learners} learners, ${counts.attempts} attempts, ${counts.results} experiment results, ${counts.progress} lesson visits (seeded in ${(seedMs / 1000).toFixed(1)} s); ${runs} runs each after 2 warm-ups\n`);
     const header = ["request", "median ms", "max ms", "first ms", "goal ms", "met", "KiB"];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
     const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;

@@ -15,7 +15,7 @@ declare module "vitest" {
  * port, with its own freshly migrated SQLite file, and shares its URL with the tests.
  */
 export default async function setup(project: TestProject) {
-  if (!existsSync(path.join(root, ".next", "BUILD_ID"))) {
+  if (!existsSync(path.join(root, ".next", "BUILD_ID")) || !existsSync(path.join(root, "dist", "server.cjs"))) {
     throw new Error("No production build: run `npm test` (or `npm run build`) before the end-to-end tests.");
   }
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "inference-lab-e2e-"));

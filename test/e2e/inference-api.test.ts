@@ -1,8 +1,9 @@
 import { describe, expect, inject, it } from "vitest";
 import { getModel, makeInput } from "@/lib/models/registry";
 
-// The inference API as a class's scripts meet it: the production build under
-// `next start`, real onnxruntime-node sessions on the registry's models.
+// The inference API as a class's scripts meet it: the production server npm start
+// runs (server/main.ts in front of the Next build), real onnxruntime-node sessions
+// on the registry's models.
 const baseUrl = inject("baseUrl");
 
 async function getJson(path: string) {
@@ -104,6 +105,27 @@ describe("inference API on the production server", () => {
     expect(result.body.outputs[0]).toMatchObject({ datatype: "FP32", shape: [1, 10] });
     const unknown = await fetch(`${baseUrl}/v2/models/nope`);
     expect(unknown.status).toBe(404);
+  });
+
+  it("answers /api/infer and v2 before Next, sharing one session cache with Next's benchmark jobs", async () => {
+    // The fast path (server/main.ts) runs the session; a benchmark job in Next's copy of lib/inference must reuse it.
+    const inferred = await postJson("/api/infer", { model: "digits-mlp", lane: "cpu", threads: 1, batch: 1 });
+    expect(inferred.status).toBe(200);
+    const live = await fetch(`${baseUrl}/v2/health/live`);
+    expect(live.status).toBe(200);
+    // Next's route handlers add its router's Vary header; the fast path answers without it.
+    expect(live.headers.get("vary") ?? "").not.toMatch(/rsc/);
+    const created = await postJson("/api/benchmarks", {
+      model: "digits-mlp",
+      lane: "cpu",
+      threads: 1,
+      scenario: { kind: "single-stream", warmupRuns: 2, minRuns: 10, minDurationMs: 50, maxDurationMs: 5000 },
+    });
+    expect(created.status).toBe(202);
+    await (await fetch(`${baseUrl}/api/benchmarks/${created.body.id}/events`)).text();
+    const { body } = await getJson(`/api/benchmarks/${created.body.id}`);
+    expect(body.state).toBe("done");
+    expect(body.results.session.created).toBe(false);
   });
 
   it("runs a benchmark job to completion, streaming progress over Server-Sent Events", async () => {

@@ -1,4 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 
@@ -38,10 +39,21 @@ export async function stopServer(server: RunningServer): Promise<void> {
   if (server.process.exitCode === null) server.process.kill("SIGKILL");
 }
 
-/** `next start` on the production build, on its own port and database. */
+/**
+ * The production server exactly as `npm start` runs it (scripts/start.mjs):
+ * plain Node on the bundled entry, Next.js behind the inference fast path.
+ */
+export function serverCommand(port: number, hostname = "127.0.0.1"): [string, string[]] {
+  const entry = path.join(root, "dist", "server.cjs");
+  if (!existsSync(entry)) throw new Error(`No server bundle at ${entry}: run \`npm run build\` (or npm start / npm test) first.`);
+  return [process.execPath, [entry, "--port", String(port), "--hostname", hostname]];
+}
+
+/** The production server (see serverCommand) on the production build, on its own port and database. */
 export async function startServer(databaseUrl: string, port: number, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
   let log = "";
-  const child = spawn(path.join(root, "node_modules", ".bin", "next"), ["start", "--port", String(port), "--hostname", "127.0.0.1"], {
+  const [command, args] = serverCommand(port);
+  const child = spawn(command, args, {
     cwd: root,
     env: {
       ...process.env,
@@ -58,7 +70,7 @@ export async function startServer(databaseUrl: string, port: number, extraEnv: R
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited early:\n${log}`);
+    if (child.exitCode !== null) throw new Error(`the server exited early:\n${log}`);
     try {
       if ((await fetch(`${baseUrl}/api/health`)).ok) return { baseUrl, process: child, log: () => log };
     } catch {

@@ -21,13 +21,26 @@ describe("scenarios", () => {
     expect(result.latencyMs.p50).toBeLessThanOrEqual(result.latencyMs.p99);
     expect(result.samplesMs).toHaveLength(result.latencyMs.n);
     expect(result.gflopsPerSecond).toBeCloseTo((model.flopsPerItem! * 2) / (result.latencyMs.p50 * 1e6), 2);
+    expect(result.itemsPerSecond).toBeCloseTo((result.latencyMs.n * 2 * 1000) / result.elapsedMs, 0);
+    expect(result.itemsPerSecond).toBeLessThanOrEqual(result.timedItemsPerSecond * (1 + 1e-6));
   });
 
   it("offline sweeps powers of two up to the model's cap and says what capped it", async () => {
     const result = await runOffline(runner, { kind: "offline", maxBatch: 64, measure: quick });
     expect(result.points.map((p) => p.batch)).toEqual([1, 2, 4, 8]);
     expect(result.cappedBy).toMatch(/maxBatch \(8\)/);
-    for (const point of result.points) expect(point.itemsPerSecond).toBeGreaterThan(0);
+    for (const point of result.points) {
+      expect(point.itemsPerSecond).toBeGreaterThan(0);
+      // Wall clock includes the loop's time between calls, so it is never above the timed calls' rate…
+      expect(point.itemsPerSecond).toBeLessThanOrEqual(point.timedItemsPerSecond * (1 + 1e-6));
+      // …and the timed rate is batch / mean latency, not batch / p50 (reported apart).
+      // (latencyMs is rounded to 0.1 µs, hence the relative tolerance.)
+      expect(point.timedItemsPerSecond / ((point.batch * 1000) / point.latencyMs.mean)).toBeCloseTo(1, 2);
+      expect(point.p50ItemsPerSecond / ((point.batch * 1000) / point.latencyMs.p50)).toBeCloseTo(1, 2);
+      // The engine's loop adds next to nothing between calls (microseconds per call at most).
+      expect(point.loopOverheadUs).toBeGreaterThanOrEqual(0);
+      expect(point.loopOverheadUs).toBeLessThan(200);
+    }
     expect(result.points.map((p) => p.batch)).toContain(result.bestBatch);
   });
 

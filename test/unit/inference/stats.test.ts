@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AbortedError, gflopsPerSecond, measure, medianCiRanks, minSamplesFor, percentile, summarize } from "@/lib/inference/stats";
+import { AbortedError, gflopsPerSecond, measure, medianCiRanks, minSamplesFor, percentile, summarize, throughputOf } from "@/lib/inference/stats";
 // Deterministic uniform(0,1), so the known-quantile checks cannot flake.
 import { seededRandom } from "@/lib/random";
 
@@ -106,6 +106,28 @@ describe("measure", () => {
     expect(result.cappedEarly).toBe(false);
   });
 
+  it("sums the timed calls apart from the wall time, so time outside the call is measurable", async () => {
+    let clock = 0;
+    let reads = 0;
+    const result = await measure(
+      async () => {
+        clock += 2;
+      },
+      { warmupRuns: 0, minRuns: 4, minDurationMs: 0, maxRuns: 1000, maxDurationMs: 1000 },
+      {
+        // Every second clock read (each call's start, and the final read) comes 0.5 ms after the previous call ended.
+        now: () => {
+          reads += 1;
+          if (reads > 1 && reads % 2 === 0) clock += 0.5;
+          return clock;
+        },
+      },
+    );
+    expect(result.samplesMs).toEqual([2, 2, 2, 2]);
+    expect(result.timedMs).toBe(8);
+    expect(result.elapsedMs).toBe(10.5);
+  });
+
   it("stops at a cap and says so", async () => {
     let clock = 0;
     const result = await measure(
@@ -132,5 +154,25 @@ describe("measure", () => {
     );
     await expect(run).rejects.toBeInstanceOf(AbortedError);
     expect(calls).toBe(5);
+  });
+});
+
+describe("throughputOf", () => {
+  // Nine 1 ms calls and one 10 ms call of batch 4, with 0.5 ms of loop time around each.
+  const samplesMs = [1, 1, 1, 1, 1, 1, 1, 1, 1, 10];
+  const result = { samplesMs, summary: summarize(samplesMs), timedMs: 19, elapsedMs: 24 };
+
+  it("reports wall-clock throughput, the timed calls' rate, the p50 rate and the loop's own time apart", () => {
+    const t = throughputOf(result, 4);
+    expect(t.itemsPerSecond).toBeCloseTo((40 * 1000) / 24, 9);
+    expect(t.timedItemsPerSecond).toBeCloseTo((40 * 1000) / 19, 9);
+    expect(t.p50ItemsPerSecond).toBeCloseTo(4000, 9);
+    expect(t.loopOverheadUs).toBeCloseTo(500, 9);
+  });
+
+  it("makes the timed rate batch / mean latency: a slow tail lowers it, however fast the median", () => {
+    const t = throughputOf(result, 4);
+    expect(t.timedItemsPerSecond).toBeCloseTo((4 * 1000) / result.summary.mean, 9);
+    expect(t.p50ItemsPerSecond / t.timedItemsPerSecond).toBeCloseTo(result.summary.mean / result.summary.p50, 9);
   });
 });
