@@ -1,12 +1,21 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { currentUser } from "@/lib/auth/session.server";
+import { serverEnv } from "@/lib/env.server";
+import { jsonError } from "@/lib/http/errors";
+import { crossSiteRefusal } from "@/lib/http/origin";
 
 /**
+ * API routes: a request another site's page sent is refused before any route runs.
+ *
  * The instructor pages answer a learner with a real 403 status, which a page
  * component can't set (Next's forbidden() needs an experimental flag). The
  * pages check again themselves, and the API routes check on their own.
  */
 export async function proxy(request: NextRequest) {
+  if (request.nextUrl.pathname.startsWith("/api/")) {
+    const refusal = crossSiteRefusal(request.method, request.headers, serverEnv().BETTER_AUTH_URL);
+    return refusal ? jsonError(403, refusal) : NextResponse.next();
+  }
   const user = await currentUser(request.headers);
   if (!user) {
     const login = new URL("/login", request.url);
@@ -20,4 +29,5 @@ export async function proxy(request: NextRequest) {
   return NextResponse.next();
 }
 
-export const config = { matcher: ["/instructor", "/instructor/:path*"] };
+// /api/*: every state-changing API route refuses other sites' pages (lib/http/origin.ts).
+export const config = { matcher: ["/instructor", "/instructor/:path*", "/api/:path*"] };

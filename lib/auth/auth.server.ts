@@ -5,18 +5,25 @@ import { db, databaseProvider } from "@/lib/db/client.server";
 import { serverEnv } from "@/lib/env.server";
 import { hashPassword, verifyPassword } from "./password.server";
 import { authSecret } from "./secret.server";
-import { sameHostOrigin, secureCookiesFor } from "./origin";
+import { sameHostOrigin, secureCookiesFor } from "@/lib/http/origin";
 
 /**
  * The header better-auth reads the client IP from. Under plain `next start`,
  * Next keeps a client-sent X-Forwarded-For, so trusting it would let anyone
  * dodge the login rate limit. Only a header that a reverse proxy you run sets
  * (AUTH_CLIENT_IP_HEADER, e.g. x-real-ip) is trusted; app/api/auth strips it
- * otherwise, and the limiter then keys on the path alone (plus our per-email throttle).
+ * otherwise, and then no limit is per address (the per-account ones still hold).
  */
 const configuredIpHeader = serverEnv().AUTH_CLIENT_IP_HEADER;
 export const clientIpHeader = (configuredIpHeader ?? "x-inference-lab-client-ip").toLowerCase();
 export const clientIpHeaderTrusted = Boolean(configuredIpHeader);
+
+/** The client's address as the trusted proxy names it, or null when none is configured. */
+export function clientAddress(headers: Headers): string | null {
+  if (!clientIpHeaderTrusted) return null;
+  const value = headers.get(clientIpHeader)?.split(",")[0]?.trim();
+  return value ? value.slice(0, 64) : null;
+}
 
 function createAuth() {
   const publicUrl = serverEnv().BETTER_AUTH_URL;
@@ -53,18 +60,18 @@ function createAuth() {
       // revoked session can live on for at most this long.
       cookieCache: { enabled: true, maxAge: 60 },
     },
-    rateLimit: {
-      enabled: true,
-      storage: "database",
-      window: 60,
-      max: 200,
-      customRules: {
-        // Without a trusted IP header every client shares one bucket, so keep it roomy enough for a class
-        // signing in together; per-account guessing is capped by the per-email throttle instead.
-        "/sign-in/email": clientIpHeaderTrusted ? { window: 60, max: 10 } : { window: 60, max: 120 },
-        "/sign-up/email": clientIpHeaderTrusted ? { window: 60, max: 10 } : { window: 60, max: 120 },
-      },
-    },
+    // Only per client: better-auth keys its limiter on the address a trusted proxy names, and without
+    // one it falls back to one bucket per path for everybody, which refused a class signing in together.
+    // Password guessing is limited per account and per address in throttle.server.ts instead.
+    rateLimit: clientIpHeaderTrusted
+      ? {
+          enabled: true,
+          storage: "database",
+          window: 60,
+          max: 600,
+          customRules: { "/sign-in/email": false, "/sign-up/email": { window: 60, max: 600 } },
+        }
+      : { enabled: false },
     advanced: {
       ipAddress: { ipAddressHeaders: [clientIpHeader] },
       // better-auth turns its Origin check off whenever TEST is set (Vitest sets it), which once let

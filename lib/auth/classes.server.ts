@@ -2,6 +2,7 @@ import "server-only";
 import { randomInt, randomUUID } from "node:crypto";
 import { db, dbReady } from "@/lib/db/client.server";
 import { HttpError } from "@/lib/http/errors";
+import { joinRetryAfterSeconds, recordJoinFailure } from "./throttle.server";
 
 // No 0/O/1/I/L: codes are read aloud and typed from a projector.
 const alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
@@ -24,10 +25,19 @@ export async function createClass(instructorId: string, name: string) {
   throw new Error("could not find a free join code");
 }
 
-export async function joinClass(userId: string, code: string) {
+/**
+ * Joins the class with that code. Wrong codes are counted per account and per
+ * client address (throttle.server.ts), so codes can't be guessed at speed.
+ */
+export async function joinClass(userId: string, code: string, address: string | null = null) {
   await dbReady();
+  const retryAfter = await joinRetryAfterSeconds(userId, address);
+  if (retryAfter !== null) throw new HttpError(429, `too many wrong join codes; try again in ${retryAfter} s`, { "retry-after": String(retryAfter) });
   const found = await db.class.findUnique({ where: { joinCode: code.trim().toUpperCase() } });
-  if (!found) throw new HttpError(404, "no class with that join code");
+  if (!found) {
+    await recordJoinFailure(userId, address);
+    throw new HttpError(404, "no class with that join code");
+  }
   await db.classMember.upsert({
     where: { classId_userId: { classId: found.id, userId } },
     create: { classId: found.id, userId },

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { serverEnv } from "@/lib/env.server";
-import { secureCookiesFor } from "./origin";
+import { secureCookiesFor } from "@/lib/http/origin";
 
 /**
  * An anonymous browser's id, in an httpOnly cookie, so the experiment runs it

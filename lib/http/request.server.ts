@@ -24,12 +24,40 @@ export async function readJsonBody(request: Request, limitBytes = MAX_BODY_BYTES
   } else {
     text = await readLimited(request.body, limitBytes);
   }
+  return parseJsonText(text);
+}
+
+/** Deeper than any body the API defines (a v2 tensor is 3 levels, a stored result about 6). */
+export const MAX_JSON_DEPTH = 32;
+
+/**
+ * JSON.parse plus the two checks every consumer needs before walking a body:
+ * nesting bounded (zod and JSON.stringify recurse, and 5,000 levels overflowed
+ * the stack into a 500) and no `__proto__` keys (an object literal or zod
+ * record given one silently changes its prototype and loses the key). Iterative,
+ * so the check itself cannot overflow.
+ */
+export function parseJsonText(text: string): unknown {
   if (text.trim() === "") throw new HttpError(400, "request body is empty; send JSON");
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text);
   } catch (error) {
     throw new HttpError(400, `malformed JSON: ${error instanceof Error ? error.message : String(error)}`);
   }
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== "object") continue;
+    if (depth > MAX_JSON_DEPTH) throw new HttpError(400, `JSON nested deeper than ${MAX_JSON_DEPTH} levels`);
+    if (Array.isArray(node)) {
+      for (const item of node) if (item !== null && typeof item === "object") stack.push([item, depth + 1]);
+    } else {
+      if (Object.hasOwn(node, "__proto__")) throw new HttpError(400, 'JSON key "__proto__" is not allowed');
+      for (const item of Object.values(node)) if (item !== null && typeof item === "object") stack.push([item, depth + 1]);
+    }
+  }
+  return value;
 }
 
 async function readLimited(body: ReadableStream<Uint8Array>, limitBytes: number): Promise<string> {

@@ -1,7 +1,7 @@
 import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError, jsonError } from "@/lib/http/errors";
-import { MAX_BODY_BYTES } from "@/lib/http/request.server";
+import { MAX_BODY_BYTES, parseJsonText } from "@/lib/http/request.server";
 import * as api from "./infer-api.server";
 
 /**
@@ -76,15 +76,7 @@ async function dispatchJson(req: IncomingMessage, res: ServerResponse, handler: 
     if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) throw new HttpError(413, `request body of ${declared} bytes is over the ${MAX_BODY_BYTES}-byte limit`);
     const raw = await readBody(req);
     if (raw.length > MAX_BODY_BYTES) throw new HttpError(413, `request body is over the ${MAX_BODY_BYTES}-byte limit`);
-    const text = raw.toString("utf8");
-    if (text.trim() === "") throw new HttpError(400, "request body is empty; send JSON");
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (error) {
-      throw new HttpError(400, `malformed JSON: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    sendJson(res, 200, await handler(body, match));
+    sendJson(res, 200, await handler(parseJsonText(raw.toString("utf8")), match));
   } catch (error) {
     if (error instanceof HttpError) sendJson(res, error.status, { error: error.message }, error.headers);
     else sendJson(res, 500, { error: `internal error: ${error instanceof Error ? error.message : String(error)}` });

@@ -1,6 +1,7 @@
 /**
- * Which browser origins may call the auth endpoints, when the site's public
- * origin (BETTER_AUTH_URL) is not configured.
+ * Which browser origins may change state here: the auth endpoints when the
+ * site's public origin (BETTER_AUTH_URL) is not configured, and every other
+ * state-changing API route (crossSiteRefusal).
  *
  * better-auth otherwise derives the origin from the server's own bind address
  * (`http://0.0.0.0:3000` under `next start --hostname 0.0.0.0`), which no
@@ -33,4 +34,26 @@ export function sameHostOrigin(headers: Headers): string | null {
 /** Secure (`__Secure-`) cookies only when the site is served over https: browsers drop them over plain http on a LAN host. */
 export function secureCookiesFor(publicUrl: string | undefined): boolean {
   return publicUrl?.startsWith("https://") ?? false;
+}
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * Why a state-changing request must be refused as cross-site, or null. SameSite=Lax
+ * cookies alone still rode along on a `text/plain` POST from another site's page.
+ * A browser names the page's origin on every such request; one that sends none
+ * (curl, a class's scripts) carries no ambient cookies to abuse, so it passes
+ * unless Sec-Fetch-Site says a browser sent it from elsewhere.
+ */
+export function crossSiteRefusal(method: string, headers: Headers, publicUrl?: string): string | null {
+  if (SAFE_METHODS.has(method.toUpperCase())) return null;
+  const origin = headers.get("origin");
+  if (origin) {
+    if (sameHostOrigin(headers)) return null;
+    if (publicUrl && origin === new URL(publicUrl).origin) return null;
+    return `cross-site request refused: a page at ${origin.slice(0, 200)} may not change anything here`;
+  }
+  const site = headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return `cross-site request refused (Sec-Fetch-Site: ${site.slice(0, 40)})`;
+  return null;
 }

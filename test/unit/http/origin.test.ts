@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { sameHostOrigin, secureCookiesFor } from "@/lib/auth/origin";
+import { crossSiteRefusal, sameHostOrigin, secureCookiesFor } from "@/lib/http/origin";
 
 const headers = (entries: Record<string, string>) => new Headers(entries);
 
@@ -37,5 +37,23 @@ describe("secureCookiesFor", () => {
     expect(secureCookiesFor("https://lab.example.edu")).toBe(true);
     expect(secureCookiesFor("http://192.168.1.20:3000")).toBe(false);
     expect(secureCookiesFor(undefined)).toBe(false);
+  });
+});
+
+describe("crossSiteRefusal: state-changing API requests from other sites' pages", () => {
+  const host = "127.0.0.1:3000";
+  it("lets safe methods, same-site pages and non-browser clients through", () => {
+    expect(crossSiteRefusal("GET", headers({ origin: "http://evil.example", host }))).toBeNull();
+    expect(crossSiteRefusal("POST", headers({ origin: `http://${host}`, host }))).toBeNull();
+    expect(crossSiteRefusal("POST", headers({ host }))).toBeNull();
+    expect(crossSiteRefusal("POST", headers({ host, "sec-fetch-site": "same-origin" }))).toBeNull();
+    expect(crossSiteRefusal("POST", headers({ origin: "https://lab.example.edu", host }), "https://lab.example.edu")).toBeNull();
+  });
+
+  it("refuses another site's page, whatever the content type or method", () => {
+    expect(crossSiteRefusal("POST", headers({ origin: "https://evil.example", host, "content-type": "text/plain" }))).toMatch(/evil\.example/);
+    expect(crossSiteRefusal("DELETE", headers({ origin: "https://evil.example", host }))).toMatch(/cross-site/);
+    expect(crossSiteRefusal("POST", headers({ host, "sec-fetch-site": "cross-site" }))).toMatch(/Sec-Fetch-Site: cross-site/);
+    expect(crossSiteRefusal("PUT", headers({ origin: "null", host }))).toMatch(/cross-site/);
   });
 });
