@@ -198,7 +198,7 @@ function QuizForm({ quiz }: { quiz: PublicQuiz }) {
             {previous.map((attempt) => (
               <li key={attempt.attemptId}>
                 Attempt {attempt.attemptNumber}: {formatScore(attempt.score)} of {attempt.maxScore},{" "}
-                <time dateTime={attempt.submittedAt}>{new Date(attempt.submittedAt).toLocaleString()}</time>{" "}
+                <time dateTime={attempt.submittedAt}>{new Date(attempt.submittedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}</time>{" "}
                 <button
                   type="button"
                   onClick={() => review(attempt)}
