@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { listLessons } from "@/lib/content/lessons.server";
 import { LessonProgressBadge } from "@/lib/quiz/ui/progress";
+import { plural } from "@/lib/plural";
 
 export default async function HomePage() {
   const lessons = await listLessons();
@@ -26,9 +27,7 @@ export default async function HomePage() {
               <p>{lesson.summary}</p>
               <div className="lesson-meta">
                 <span>{lesson.readingMinutes} min read</span>
-                <span>
-                  {lesson.experimentCount} {lesson.experimentCount === 1 ? "experiment" : "experiments"}
-                </span>
+                <span>{plural(lesson.experimentCount, "experiment")}</span>
               </div>
               <LessonProgressBadge slug={lesson.slug} />
             </li>

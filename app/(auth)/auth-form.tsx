@@ -5,8 +5,13 @@ import { useState, useSyncExternalStore, type FormEvent } from "react";
 type Mode = "sign-up" | "login" | "setup";
 
 /** Only same-site paths: an open redirect after login would be a phishing aid. */
-function safeNext(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : "/";
+function safeNext(next: string | undefined): string | undefined {
+  return next && next.startsWith("/") && !next.startsWith("//") && !next.startsWith("/\\") ? next : undefined;
+}
+
+/** Without a `next`, instructors go to their classes; learners to the lessons. */
+function homeFor(role: string | undefined): string {
+  return role === "instructor" ? "/instructor" : "/";
 }
 
 const endpoints: Record<Mode, string> = {
@@ -29,7 +34,8 @@ export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
   const hydrated = useHydrated();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const target = safeNext(next);
+  const requested = safeNext(next);
+  const carryNext = requested ? `?next=${encodeURIComponent(requested)}` : "";
 
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -57,8 +63,10 @@ export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
           body: JSON.stringify({ email, password }),
         });
       }
+      // better-auth answers sign-in with the user, role included.
+      const signedIn = (await response.json().catch(() => ({}))) as { user?: { role?: string } };
       // A full navigation, so every client component re-reads the session.
-      window.location.assign(mode === "setup" ? "/classes" : target);
+      window.location.assign(mode === "setup" ? "/classes" : (requested ?? homeFor(signedIn.user?.role)));
     } catch {
       setError("network error; try again");
     } finally {
@@ -100,12 +108,12 @@ export function AuthForm({ mode, next }: { mode: Mode; next?: string }) {
       )}
       {mode === "sign-up" && (
         <p>
-          Already have an account? <Link href={`/login?next=${encodeURIComponent(target)}`}>Sign in</Link>
+          Already have an account? <Link href={`/login${carryNext}`}>Sign in</Link>
         </p>
       )}
       {mode === "login" && (
         <p>
-          New here? <Link href={`/sign-up?next=${encodeURIComponent(target)}`}>Sign up</Link>
+          New here? <Link href={`/sign-up${carryNext}`}>Sign up</Link>
         </p>
       )}
     </form>

@@ -16,37 +16,39 @@ export default async function InstructorHome() {
           You teach no class yet. <Link href="/classes">Create one</Link> and give learners its join code.
         </p>
       ) : (
-        <table className="ir-table" data-testid="instructor-classes">
-          <thead>
-            <tr>
-              <th scope="col">Class</th>
-              <th scope="col" className="num">Learners</th>
-              <th scope="col">Join code</th>
-              <th scope="col">Reports</th>
-            </tr>
-          </thead>
-          <tbody>
-            {classes.map((c) => (
-              <tr key={c.id}>
-                <th scope="row">
-                  <Link href={`/instructor/classes/${c.id}`}>{c.name}</Link>
-                </th>
-                <td className="num">{c.members}</td>
-                <td>
-                  <code>{c.joinCode}</code>
-                </td>
-                <td>
-                  <Link href={`/instructor/classes/${c.id}`}>progress</Link> · <Link href={`/instructor/classes/${c.id}/questions`}>questions</Link> ·{" "}
-                  <Link href={`/instructor/classes/${c.id}/devices`}>devices</Link>
-                </td>
+        <>
+          <table className="ir-table" data-testid="instructor-classes">
+            <thead>
+              <tr>
+                <th scope="col">Class</th>
+                <th scope="col" className="num">Learners</th>
+                <th scope="col">Join code</th>
+                <th scope="col">Reports</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {classes.map((c) => (
+                <tr key={c.id}>
+                  <th scope="row">
+                    <Link href={`/instructor/classes/${c.id}`}>{c.name}</Link>
+                  </th>
+                  <td className="num">{c.members}</td>
+                  <td>
+                    <code>{c.joinCode}</code>
+                  </td>
+                  <td>
+                    <Link href={`/instructor/classes/${c.id}`}>progress</Link> · <Link href={`/instructor/classes/${c.id}/questions`}>questions</Link> ·{" "}
+                    <Link href={`/instructor/classes/${c.id}/devices`}>devices</Link>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p>
+            <Link href="/classes">Create another class</Link>
+          </p>
+        </>
       )}
-      <p>
-        <Link href="/classes">Create another class</Link>
-      </p>
     </section>
   );
 }

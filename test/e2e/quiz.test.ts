@@ -1,20 +1,9 @@
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openBrowser, type LabBrowser } from "./browser";
+import { leaks, quizzes, secrets } from "./quiz-secrets";
 
 const baseUrl = inject("baseUrl");
-const root = path.resolve(import.meta.dirname, "..", "..");
 let browser: LabBrowser;
-
-type QuizJson = { id: string; questions: Array<{ explanation?: string; choices?: Array<{ explanation: string }> }> };
-const quizzes = ["cpu-or-gpu", "latency-is-a-distribution"].map(
-  (slug) => JSON.parse(readFileSync(path.join(root, "content", "lessons", slug, "quiz.json"), "utf8")) as QuizJson,
-);
-/** Every explanation (the first 40 characters are plenty to recognise one) is a secret until submission. */
-const secrets = quizzes.flatMap((quiz) =>
-  quiz.questions.flatMap((q) => [...(q.explanation ? [q.explanation] : []), ...(q.choices ?? []).map((c) => c.explanation)]).map((s) => s.slice(0, 40)),
-);
 
 beforeAll(async () => {
   browser = await openBrowser();
@@ -22,12 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
 });
-
-function leaks(body: string): string[] {
-  const found = secrets.filter((secret) => body.includes(secret));
-  if (/"correct"\s*:\s*(true|false)|\\"correct\\":(true|false)/.test(body)) found.push('a "correct" flag');
-  return found;
-}
 
 describe("no answer key reaches the browser before submitting", () => {
   it("appears in no HTML, JS, RSC or JSON response of the lesson pages, for a visitor and a signed-in learner", async () => {

@@ -55,15 +55,19 @@ export default async function LessonPage({ params }: Params) {
         </nav>
       </article>
       {lesson.toc.length > 0 && (
-        <nav className="toc" aria-label="On this page">
-          <strong>On this page</strong>
-          <ol>
-            {lesson.toc.map((entry) => (
-              <li key={entry.id} className={`depth-${entry.depth}`}>
-                <a href={`#${entry.id}`}>{entry.title}</a>
-              </li>
-            ))}
-          </ol>
+        // A closed <details> on narrow screens, so the list costs one line above the lesson instead of
+        // floating over its text; globals.css shows it open, as a sticky sidebar, on wide screens.
+        <nav className="toc" aria-label="On this page" data-testid="toc">
+          <details>
+            <summary>On this page</summary>
+            <ol>
+              {lesson.toc.map((entry) => (
+                <li key={entry.id} className={`depth-${entry.depth}`}>
+                  <a href={`#${entry.id}`}>{entry.title}</a>
+                </li>
+              ))}
+            </ol>
+          </details>
         </nav>
       )}
     </div>

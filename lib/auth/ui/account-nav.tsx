@@ -1,8 +1,8 @@
 "use client";
 import Link from "next/link";
+import { usePathname } from "next/navigation";
 import { useEffect, useState } from "react";
-
-type SessionInfo = { user: { name: string; email: string; role?: string } } | null;
+import { browserSession, type BrowserSession } from "./browser-session";
 
 export async function signOut() {
   await fetch("/api/auth/sign-out", { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
@@ -20,19 +20,22 @@ export function SignOutButton() {
 
 /** Header links for the visitor's session, read in the browser so every page stays static. */
 export function AccountNav() {
-  const [session, setSession] = useState<SessionInfo | undefined>(undefined);
+  const [session, setSession] = useState<BrowserSession | undefined>(undefined);
+  const pathname = usePathname();
+  // A reader comes back to the page they were on; from the home page (or an auth page) there is no
+  // `next`, so the sign-in form picks the home for the account's role (instructors: their classes).
+  const back = pathname === "/" || /^\/(login|sign-up|logout|setup)\b/.test(pathname) ? "" : `?next=${encodeURIComponent(pathname)}`;
   useEffect(() => {
-    fetch("/api/auth/get-session", { cache: "no-store" })
-      .then((response) => (response.ok ? response.json() : null))
-      .then((body: SessionInfo) => setSession(body && body.user ? body : null))
+    browserSession()
+      .then(setSession)
       .catch(() => setSession(null));
   }, []);
   if (session === undefined) return null;
   if (!session) {
     return (
       <span className="account-nav">
-        <Link href="/login">Sign in</Link>
-        <Link href="/sign-up">Sign up</Link>
+        <Link href={`/login${back}`}>Sign in</Link>
+        <Link href={`/sign-up${back}`}>Sign up</Link>
       </span>
     );
   }

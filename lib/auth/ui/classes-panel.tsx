@@ -1,6 +1,7 @@
 "use client";
 import Link from "next/link";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { plural } from "@/lib/plural";
 
 type ClassRow = { id: string; name: string; joinCode?: string; members?: number; teaching: boolean };
 
@@ -19,11 +20,15 @@ export function ClassesPanel() {
   }, []);
   useEffect(load, [load]);
 
-  const post = async (url: string, body: unknown, done: (json: Record<string, unknown>) => string) => {
+  // On success the form is emptied, so a code or name that was used can't be sent twice by accident;
+  // on failure it stays for the learner to correct.
+  const post = async (form: HTMLFormElement, url: string, body: unknown, done: (json: Record<string, unknown>) => string) => {
     const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
     const json = (await response.json()) as Record<string, unknown>;
     setMessage(response.ok ? done(json) : String(json.error ?? response.status));
-    if (response.ok) load();
+    if (!response.ok) return;
+    form.reset();
+    load();
   };
 
   if (state === null) return <p>Loading…</p>;
@@ -31,11 +36,13 @@ export function ClassesPanel() {
 
   const create = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void post("/api/classes", { name: String(new FormData(event.currentTarget).get("name")) }, (json) => `Created. Join code: ${String(json.joinCode)}`);
+    const form = event.currentTarget;
+    void post(form, "/api/classes", { name: String(new FormData(form).get("name")) }, (json) => `Created. Join code: ${String(json.joinCode)}`);
   };
   const join = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    void post("/api/classes/join", { code: String(new FormData(event.currentTarget).get("code")) }, (json) => `Joined ${String((json.joined as { name: string }).name)}.`);
+    const form = event.currentTarget;
+    void post(form, "/api/classes/join", { code: String(new FormData(form).get("code")) }, (json) => `Joined ${String((json.joined as { name: string }).name)}.`);
   };
 
   return (
@@ -56,7 +63,7 @@ export function ClassesPanel() {
         {state.classes.map((c) => (
           <li key={c.id}>
             {c.name}
-            {c.teaching ? ` — join code ${c.joinCode}, ${c.members} learner${c.members === 1 ? "" : "s"}` : ""}
+            {c.teaching ? ` — join code ${c.joinCode}, ${plural(c.members ?? 0, "learner")}` : ""}
           </li>
         ))}
       </ul>

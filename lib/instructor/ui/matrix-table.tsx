@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useMemo, useState } from "react";
 import { formatDate, formatDateTime, formatPercent } from "../format";
 import type { ClassMatrix, MatrixRow } from "../matrix";
+import { plural } from "@/lib/plural";
 
 type SortKey = "name" | "average" | "lastActivity" | "attempts" | `lesson:${string}`;
 type Filter = "all" | "inactive" | "struggling" | "no-attempt";
@@ -78,7 +79,7 @@ export function MatrixTable({ matrix }: { matrix: ClassMatrix }) {
           </label>
         )}
         <span aria-live="polite" data-testid="matrix-count">
-          {rows.length} of {matrix.rows.length} learners
+          {rows.length} of {plural(matrix.rows.length, "learner")}
         </span>
       </div>
       <div className="ir-scroll">
@@ -115,7 +116,7 @@ export function MatrixTable({ matrix }: { matrix: ClassMatrix }) {
                   return (
                     <td key={l.slug} data-lesson={l.slug}>
                       <span title={cell.read ? "read" : "not read"}>{cell.read ? "✓" : "·"}</span>{" "}
-                      <span title={`${cell.experimentsRun} experiment runs, ${cell.resultsStored} results stored`}>{cell.experimentsRun} runs</span>
+                      <span title={`${plural(cell.experimentsRun, "experiment run")}, ${plural(cell.resultsStored, "result")} stored`}>{plural(cell.experimentsRun, "run")}</span>
                       {l.quizId !== null && (
                         <>
                           <br />

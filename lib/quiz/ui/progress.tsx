@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useEffect, useRef, useState } from "react";
 import { announceProgressChanged, useProgress, type ProgressEntry } from "./use-progress";
+import { plural } from "@/lib/plural";
 
 function percent(score: number | null): string {
   return score === null ? "—" : `${Math.round(score * 100)}%`;
@@ -11,9 +12,7 @@ function Badges({ entry }: { entry: ProgressEntry | undefined }) {
   return (
     <ul className="progress-badges" aria-label="Your progress">
       <li data-testid="progress-read">{entry?.read ? "✓ Read" : "Not read yet"}</li>
-      <li data-testid="progress-experiments">
-        {entry?.experimentsRun ?? 0} {entry?.experimentsRun === 1 ? "experiment run" : "experiments run"}
-      </li>
+      <li data-testid="progress-experiments">{plural(entry?.experimentsRun ?? 0, "experiment run")}</li>
       <li data-testid="progress-best">Best quiz score: {percent(entry?.bestScore ?? null)}</li>
     </ul>
   );

@@ -1,6 +1,8 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { useEffect, useId, useMemo, useRef, useState, type FormEvent } from "react";
+import { browserSession } from "@/lib/auth/ui/browser-session";
+import { plural } from "@/lib/plural";
 import type { AnswerValue, AttemptResult, PublicQuestion, PublicQuiz, QuestionResult } from "../schema";
 import { randomSeed, shuffled } from "../shuffle";
 import { usePublicQuiz } from "./quiz-context";
@@ -59,6 +61,8 @@ export function Quiz({ id }: { id: string }) {
 }
 
 type Status = "checking" | "anonymous" | "ready" | "submitting";
+/** Feedback on screen: the attempt just submitted, or a past one the learner reopened. */
+type Shown = { result: AttemptResult; justSubmitted: boolean };
 
 function QuizForm({ quiz }: { quiz: PublicQuiz }) {
   const baseId = useId();
@@ -66,7 +70,7 @@ function QuizForm({ quiz }: { quiz: PublicQuiz }) {
   const [answers, setAnswers] = useState<Answers>({});
   const [startedAt, setStartedAt] = useState<string>("");
   const [status, setStatus] = useState<Status>("checking");
-  const [result, setResult] = useState<AttemptResult | null>(null);
+  const [shown, setShown] = useState<Shown | null>(null);
   const [previous, setPrevious] = useState<AttemptResult[]>([]);
   const [message, setMessage] = useState<string>("");
   const [error, setError] = useState<string | null>(null);
@@ -81,8 +85,11 @@ function QuizForm({ quiz }: { quiz: PublicQuiz }) {
     setAnswers(draft?.answers ?? {});
     setStartedAt(draft?.startedAt ?? new Date().toISOString());
     /* eslint-enable react-hooks/set-state-in-effect */
-    fetch(`/api/quizzes/${encodeURIComponent(quiz.id)}/attempts`, { cache: "no-store" })
-      .then(async (response) => {
+    // Own attempts (with their feedback) only exist for a signed-in learner; a visitor isn't asked for them.
+    browserSession()
+      .then(async (session) => {
+        if (!session) return setStatus("anonymous");
+        const response = await fetch(`/api/quizzes/${encodeURIComponent(quiz.id)}/attempts`, { cache: "no-store" });
         if (response.status === 401) return setStatus("anonymous");
         if (!response.ok) throw new Error(String(response.status));
         const body = (await response.json()) as { attempts: AttemptResult[] };
@@ -140,7 +147,7 @@ function QuizForm({ quiz }: { quiz: PublicQuiz }) {
         return;
       }
       clearDraft(quiz.id);
-      setResult(body);
+      setShown({ result: body, justSubmitted: true });
       setPrevious((list) => [body, ...list]);
       setMessage(`Submitted. You scored ${formatScore(body.score)} out of ${body.maxScore}.`);
       setStatus("ready");
@@ -155,32 +162,69 @@ function QuizForm({ quiz }: { quiz: PublicQuiz }) {
 
   const retry = () => {
     const fresh = randomSeed();
-    setResult(null);
+    setShown(null);
     setAnswers({});
     setSeed(fresh);
     setStartedAt(new Date().toISOString());
     setMessage("");
   };
 
-  const shownResult = result ?? null;
-  const latest = !result ? previous[0] : undefined;
+  const review = (attempt: AttemptResult) => {
+    setShown({ result: attempt, justSubmitted: false });
+    setMessage(`Showing your feedback on attempt ${attempt.attemptNumber}.`);
+    requestAnimationFrame(() => resultHeading.current?.focus());
+  };
+
+  // Back from reviewing a past attempt: the answers being drafted are still there.
+  const closeReview = () => {
+    setShown(null);
+    setMessage("");
+  };
+
+  const latest = previous[0];
 
   return (
     <section className="quiz" id={`quiz-${quiz.id}`} aria-labelledby={`${baseId}-title`} data-testid={`quiz-${quiz.id}`}>
-      <h2 id={`${baseId}-title`}>{quiz.title}</h2>
-      {latest && (
+      <h3 id={`${baseId}-title`}>{quiz.title}</h3>
+      {latest && !shown?.justSubmitted && (
         <p className="quiz-previous" data-testid="quiz-previous">
-          Your best so far: {formatScore(Math.max(...previous.map((a) => a.score)))} of {latest.maxScore} ({previous.length}{" "}
-          {previous.length === 1 ? "attempt" : "attempts"}).
+          Your best so far: {formatScore(Math.max(...previous.map((a) => a.score)))} of {latest.maxScore} ({plural(previous.length, "attempt")}).
         </p>
+      )}
+      {previous.length > 0 && (
+        <details className="quiz-history" data-testid="quiz-history">
+          <summary>Review past feedback ({plural(previous.length, "attempt")})</summary>
+          <ul>
+            {previous.map((attempt) => (
+              <li key={attempt.attemptId}>
+                Attempt {attempt.attemptNumber}: {formatScore(attempt.score)} of {attempt.maxScore},{" "}
+                <time dateTime={attempt.submittedAt}>{new Date(attempt.submittedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}</time>{" "}
+                <button
+                  type="button"
+                  onClick={() => review(attempt)}
+                  aria-pressed={shown?.result.attemptId === attempt.attemptId}
+                  aria-label={`Review attempt ${attempt.attemptNumber}`}
+                >
+                  Review
+                </button>
+              </li>
+            ))}
+          </ul>
+        </details>
       )}
       {quiz.maxAttempts !== null && (
         <p className="quiz-attempts">
-          {attemptsLeft} of {quiz.maxAttempts} attempts left.
+          {attemptsLeft} of {plural(quiz.maxAttempts, "attempt")} left.
         </p>
       )}
-      {shownResult ? (
-        <Feedback quiz={quiz} result={shownResult} headingRef={resultHeading} onRetry={attemptsLeft === 0 ? undefined : retry} />
+      {shown ? (
+        <Feedback
+          quiz={quiz}
+          shown={shown}
+          headingRef={resultHeading}
+          onRetry={shown.justSubmitted && attemptsLeft !== 0 ? retry : undefined}
+          onClose={shown.justSubmitted ? undefined : closeReview}
+        />
       ) : (
         <form onSubmit={submit} noValidate>
           {ordered.map((question, index) => (
@@ -260,7 +304,7 @@ function QuestionField({
     <fieldset className="quiz-question">
       <legend>
         {index + 1}. {question.prompt}
-        {multiple ? " (select all that apply)" : ""}
+        {multiple && <span className="quiz-hint"> (select all that apply)</span>}
       </legend>
       {question.choices.map((choice) => (
         <div key={choice.id} className="quiz-choice">
@@ -284,21 +328,24 @@ function QuestionField({
 
 function Feedback({
   quiz,
-  result,
+  shown,
   headingRef,
   onRetry,
+  onClose,
 }: {
   quiz: PublicQuiz;
-  result: AttemptResult;
+  shown: Shown;
   headingRef: React.RefObject<HTMLHeadingElement | null>;
   onRetry?: () => void;
+  onClose?: () => void;
 }) {
+  const { result, justSubmitted } = shown;
   const prompts = new Map(quiz.questions.map((q) => [q.id, q.prompt]));
   return (
     <div className="quiz-feedback" data-testid="quiz-feedback">
-      <h3 tabIndex={-1} ref={headingRef} data-testid="quiz-score">
-        You scored {formatScore(result.score)} out of {result.maxScore}
-      </h3>
+      <h4 tabIndex={-1} ref={headingRef} data-testid="quiz-score">
+        {justSubmitted ? "You scored" : `Attempt ${result.attemptNumber}: you scored`} {formatScore(result.score)} out of {result.maxScore}
+      </h4>
       <ol>
         {orderResults(result).map((r) => (
           <li key={r.questionId} className={r.correct ? "right" : "wrong"}>
@@ -326,6 +373,11 @@ function Feedback({
       {onRetry && (
         <button type="button" onClick={onRetry}>
           Try again
+        </button>
+      )}
+      {onClose && (
+        <button type="button" onClick={onClose}>
+          Back to the questions
         </button>
       )}
     </div>

@@ -21,4 +21,12 @@ describe("the lessons' own quizzes", () => {
       }
     }
   });
+
+  it("don't repeat what the page already says around them", () => {
+    for (const [id, { quiz }] of allQuizzes()) {
+      // The lessons put each quiz under a "Check yourself" heading, and the form labels multiple-choice questions itself.
+      expect(quiz.title, id).not.toMatch(/check yourself/i);
+      for (const question of quiz.questions) expect(question.prompt, `${id}/${question.id}`).not.toMatch(/select all that apply/i);
+    }
+  });
 });

@@ -4,6 +4,7 @@ import { classForPage } from "@/lib/instructor/page-access.server";
 import { classDevices } from "@/lib/instructor/reports.server";
 import { ClassNav } from "@/lib/instructor/ui/class-nav";
 import { DeviceChart } from "@/lib/instructor/ui/device-chart";
+import { plural } from "@/lib/plural";
 
 export const metadata: Metadata = { title: "Class device results" };
 
@@ -20,8 +21,8 @@ export default async function DevicesPage({ params }: Props) {
       <h1>{klass.name}</h1>
       <ClassNav classId={klass.id} className={klass.name} current="devices" />
       <p>
-        {results.length} stored results from {new Set(results.map((r) => r.userId)).size} learners
-        {server.length > 0 ? `, beside ${server.length} server benchmark runs of the same models` : ""}.
+        {plural(results.length, "stored result")} from {plural(new Set(results.map((r) => r.userId)).size, "learner")}
+        {server.length > 0 ? `, beside ${plural(server.length, "server benchmark run")} of the same models` : ""}.
       </p>
       <DeviceChart results={all} models={models} />
       <h2 id="device-table">By model, lane and device</h2>

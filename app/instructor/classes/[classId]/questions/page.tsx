@@ -5,6 +5,7 @@ import { classForPage } from "@/lib/instructor/page-access.server";
 import { attemptScopes, type AttemptScope, type QuestionStat } from "@/lib/instructor/questions";
 import { classQuestionStats } from "@/lib/instructor/reports.server";
 import { ClassNav } from "@/lib/instructor/ui/class-nav";
+import { plural } from "@/lib/plural";
 
 export const metadata: Metadata = { title: "Question statistics" };
 
@@ -24,7 +25,7 @@ function QuestionBlock({ q, index }: { q: QuestionStat; index: number }) {
       </h4>
       <p>
         <strong data-testid="percent-correct">{formatPercent(q.percentCorrect)}</strong> fully correct · mean score {formatPercent(q.meanScore)} ·{" "}
-        {q.attempts} attempts · {q.unanswered} unanswered
+        {plural(q.attempts, "attempt")} · {q.unanswered} unanswered
       </p>
       {q.choices && (
         <table className="ir-table">
@@ -96,7 +97,7 @@ export default async function QuestionsPage({ params, searchParams }: Props) {
           <section key={quiz.quizId} aria-labelledby={`quiz-${quiz.quizId}`}>
             <h2 id={`quiz-${quiz.quizId}`}>{quiz.title}</h2>
             <p>
-              {quiz.attempts} attempts by {quiz.learners} learners.
+              {plural(quiz.attempts, "attempt")} by {plural(quiz.learners, "learner")}.
             </p>
             {quiz.mostMissed.length > 0 && (
               <>

@@ -52,9 +52,11 @@ export default async function LearnerPage({ params }: Props) {
       {learner.attempts.map((a) => (
         <article key={a.id} className="ir-attempt" data-testid="learner-attempt">
           <h3>
-            {a.quizTitle}: attempt {a.attemptNumber} — {a.score} / {a.maxScore}
+            Attempt {a.attemptNumber} · {a.quizTitle}
           </h3>
-          <p>Submitted {formatDateTime(a.submittedAt)}</p>
+          <p>
+            Scored {Math.round(a.score * 100) / 100} of {a.maxScore}, submitted {formatDateTime(a.submittedAt)}
+          </p>
           <table className="ir-table">
             <thead>
               <tr>
