@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { serverEnv } from "@/lib/env.server";
+import { checkApiRequest, hasValidPercentEncoding, isApiPath, loadApiRoutes } from "@/lib/http/route-table.server";
 import { inferenceRouter, pathnameOf } from "@/lib/inference/node-routes.server";
 
 type RequestHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
@@ -41,6 +42,30 @@ const root = path.resolve(__dirname, "..");
 process.chdir(root);
 
 const fastPath = inferenceRouter();
+const apiRoutes = loadApiRoutes(path.join(root, "app"));
+
+/**
+ * Requests Next would answer outside the API's error shape (an HTML 404, an
+ * empty 405, a bare 500 for broken percent-encoding) are answered here; a page
+ * path that can't be decoded gets the site's 404 page.
+ */
+function refuseBeforeNext(req: IncomingMessage, res: ServerResponse, pathname: string): boolean {
+  if (isApiPath(pathname)) {
+    const check = checkApiRequest(apiRoutes, req.method ?? "GET", pathname);
+    if (check.ok) return false;
+    const body = JSON.stringify({ error: check.error });
+    res.writeHead(check.status, {
+      "content-type": "application/json; charset=utf-8",
+      "cache-control": "no-store",
+      "content-length": Buffer.byteLength(body),
+      ...(check.allow ? { allow: check.allow } : {}),
+    });
+    res.end(req.method === "HEAD" ? undefined : body);
+    return true;
+  }
+  if (!hasValidPercentEncoding(pathname)) req.url = "/_not-found";
+  return false;
+}
 let nextHandler: RequestHandler | null = null;
 let resolveNext: (handler: RequestHandler) => void = () => {};
 let rejectNext: (error: unknown) => void = () => {};
@@ -64,6 +89,7 @@ async function startNext(actualPort: number): Promise<{ close: () => Promise<voi
 const server = createServer((req, res) => {
   const pathname = pathnameOf(req.url);
   if (fastPath.owns(req.method, pathname)) return fastPath.handle(req, res, pathname);
+  if (refuseBeforeNext(req, res, pathname)) return;
   const handled = nextHandler ? nextHandler(req, res) : nextReady.then((handle) => handle(req, res));
   handled.catch((error: unknown) => {
     console.error(error);

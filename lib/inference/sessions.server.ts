@@ -72,8 +72,16 @@ class OrtRunner extends BaseRunner {
     super(key, model, lane, threads, createMs);
   }
 
-  protected runInner(feeds: Feeds, outputNames?: readonly string[]): Promise<Feeds> {
-    return (outputNames && outputNames.length > 0 ? this.session.run(feeds, outputNames) : this.session.run(feeds)) as Promise<Feeds>;
+  protected async runInner(feeds: Feeds, outputNames?: readonly string[]): Promise<Feeds> {
+    try {
+      return (await (outputNames && outputNames.length > 0 ? this.session.run(feeds, outputNames) : this.session.run(feeds))) as Feeds;
+    } catch (error) {
+      // Inputs are checked for names, dtypes, ranks and fixed dims before this; what the runtime still
+      // refuses depends on values the registry can't describe (a width too small for a stride, a sample
+      // rate the model rejects): the request's fault, so 422 with the runtime's own words, not a 500.
+      const message = error instanceof Error ? error.message : String(error);
+      throw new HttpError(422, `the model refused this input: ${message.split("\n")[0]!.slice(0, 500)}`);
+    }
   }
 
   release(): Promise<void> {

@@ -51,7 +51,8 @@ export function checkShape(name: string, dims: readonly number[], declared: read
   }
   declared.forEach((want, axis) => {
     const got = dims[axis]!;
-    if (!Number.isInteger(got) || got < 0) throw new HttpError(400, `input ${name}: dimension ${axis} must be a non-negative integer, got ${got}`);
+    // Zero-sized dimensions reach kernels that assume at least one element (a 0×0 image made Conv fail with a 500).
+    if (!Number.isInteger(got) || got < 1) throw new HttpError(400, `input ${name}: dimension ${axis} must be a positive integer, got ${got}`);
     if (typeof want === "number" && want >= 0 && got !== want) {
       throw new HttpError(400, `input ${name}: dimension ${axis} must be ${want} (shape [${declared.join(", ")}]), got ${got}`);
     }
