@@ -43,6 +43,8 @@ export default defineConfig({
           name: "e2e",
           include: ["test/e2e/**/*.test.ts"],
           globalSetup: ["test/e2e/global-setup.ts"],
+          // The bad-input suite reads the API's route table from lib/http (a server-only module).
+          setupFiles: ["test/setup/server-only.ts"],
           environment: "node",
           testTimeout: 120_000,
           hookTimeout: 120_000,
