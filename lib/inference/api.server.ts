@@ -100,23 +100,24 @@ export function benchmarkEvents(id: string, request: Request): Promise<Response>
           controller.close();
         };
         send("snapshot", first);
+        if (first.state !== "queued" && first.state !== "running") {
+          send("end", first);
+          close();
+          return;
+        }
         const heartbeat = setInterval(() => !closed && controller.enqueue(encoder.encode(": keep-alive\n\n")), 15_000);
-        const unsubscribe = manager.subscribe(
+        const unfollow = manager.follow(
           id,
           (snapshot) => send("progress", snapshot),
-          () => {
-            send("end", manager.snapshot(id));
+          (snapshot) => {
+            send("end", snapshot);
             close();
           },
         );
         cleanup = () => {
           clearInterval(heartbeat);
-          unsubscribe?.();
+          unfollow();
         };
-        if (!unsubscribe) {
-          send("end", first);
-          close();
-        }
         request.signal.addEventListener("abort", close);
       },
       cancel() {

@@ -1,9 +1,19 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
 import { db, dbReady } from "@/lib/db/client.server";
 import { type JobSnapshot, JobManager } from "./jobs.server";
 import type { BenchmarkRequest } from "./schemas";
 
-/** Stores benchmark runs with Prisma so a reload, another learner or a restarted server sees them. */
+/** This process, among the instances that share the database. */
+const instanceId = randomUUID();
+/** A live job whose instance has not said it is alive for this long was lost with that instance. */
+const HEARTBEAT_STALE_MS = 15_000;
+
+/**
+ * Stores benchmark runs with Prisma so a reload, another learner, a restarted
+ * server or another instance on the same database sees them: the database is
+ * the record, and each instance runs only the jobs it accepted (on its own hardware).
+ */
 const prismaStore = {
   async create(snapshot: JobSnapshot): Promise<void> {
     await dbReady();
@@ -20,6 +30,9 @@ const prismaStore = {
         scenario: snapshot.request.scenario.kind,
         request: JSON.stringify(snapshot.request),
         modelDetails: JSON.stringify(snapshot.model),
+        message: snapshot.message,
+        instanceId,
+        heartbeatAt: new Date(),
       },
     });
   },
@@ -33,29 +46,64 @@ const prismaStore = {
         finishedAt: snapshot.finishedAt ? new Date(snapshot.finishedAt) : null,
         results: snapshot.results ? JSON.stringify(snapshot.results) : null,
         error: snapshot.error,
+        progress: snapshot.progress,
+        message: snapshot.message,
+        queuePosition: snapshot.queuePosition,
       },
     });
+  },
+  async progress(snapshot: JobSnapshot): Promise<void> {
+    await dbReady();
+    // Only while live: a late progress write must never overwrite the stored end.
+    await db.benchmarkRun.updateMany({
+      where: { id: snapshot.id, state: { in: ["queued", "running"] } },
+      data: {
+        state: snapshot.state,
+        startedAt: snapshot.startedAt ? new Date(snapshot.startedAt) : null,
+        progress: snapshot.progress,
+        message: snapshot.message,
+        queuePosition: snapshot.queuePosition,
+        heartbeatAt: new Date(),
+      },
+    });
+  },
+  async heartbeat(ids: string[]): Promise<string[]> {
+    await dbReady();
+    await db.benchmarkRun.updateMany({ where: { id: { in: ids }, instanceId }, data: { heartbeatAt: new Date() } });
+    const cancelled = await db.benchmarkRun.findMany({ where: { id: { in: ids }, cancelRequested: true }, select: { id: true } });
+    return cancelled.map((row) => row.id);
+  },
+  async requestCancel(id: string): Promise<boolean> {
+    await dbReady();
+    const { count } = await db.benchmarkRun.updateMany({
+      where: { id, state: { in: ["queued", "running"] }, heartbeatAt: { gte: new Date(Date.now() - HEARTBEAT_STALE_MS) } },
+      data: { cancelRequested: true },
+    });
+    return count > 0;
   },
   async load(id: string): Promise<JobSnapshot | null> {
     await dbReady();
     const row = await db.benchmarkRun.findUnique({ where: { id } });
     if (!row) return null;
     const finished = row.state === "done" || row.state === "failed" || row.state === "cancelled";
+    // Running on another instance that still beats: show its live state. One that stopped beating
+    // (a restart, a crash) can no longer progress anywhere: say so instead of showing it as live.
+    const alive = !finished && row.heartbeatAt !== null && Date.now() - row.heartbeatAt.getTime() < HEARTBEAT_STALE_MS;
+    const state: JobSnapshot["state"] = finished || alive ? (row.state as JobSnapshot["state"]) : "failed";
     return {
       id: row.id,
-      // A run another process left unfinished can no longer progress here: say so instead of showing it as live.
-      state: finished ? (row.state as JobSnapshot["state"]) : "failed",
-      progress: row.state === "done" ? 1 : 0,
-      message: finished ? row.state : "interrupted (the server restarted before it finished)",
+      state,
+      progress: row.state === "done" ? 1 : row.progress,
+      message: finished || alive ? (row.message ?? row.state) : "interrupted (the server running it stopped before it finished)",
       createdAt: row.createdAt.toISOString(),
       startedAt: row.startedAt?.toISOString() ?? null,
       finishedAt: row.finishedAt?.toISOString() ?? null,
       request: JSON.parse(row.request) as BenchmarkRequest,
       lane: { id: row.lane, device: row.device, software: row.software },
       model: JSON.parse(row.modelDetails) as JobSnapshot["model"],
-      queuePosition: null,
+      queuePosition: alive ? row.queuePosition : null,
       results: row.results ? (JSON.parse(row.results) as JobSnapshot["results"]) : null,
-      error: finished ? row.error : (row.error ?? "interrupted"),
+      error: finished || alive ? row.error : (row.error ?? "interrupted"),
       persisted: true,
     };
   },

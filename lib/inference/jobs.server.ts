@@ -118,14 +118,61 @@ type Persist = {
   create(snapshot: JobSnapshot): Promise<void>;
   update(snapshot: JobSnapshot): Promise<void>;
   load(id: string): Promise<JobSnapshot | null>;
+  /** Live progress of a running job, for other instances; never on the measurement's critical path. */
+  progress?(snapshot: JobSnapshot): Promise<void>;
+  /** Marks this instance's live jobs alive and returns those another instance asked to cancel. */
+  heartbeat?(ids: string[]): Promise<string[]>;
+  /** Asks whichever instance runs the job to cancel it; false when it is not live anywhere. */
+  requestCancel?(id: string): Promise<boolean>;
 };
+
+const HEARTBEAT_MS = 1000;
+const PROGRESS_WRITE_MS = 500;
+/** How long DELETE on another instance waits for the owner to stop the job. */
+const REMOTE_CANCEL_WAIT_MS = 15_000;
+/** How often an instance following another's job reads its progress. */
+const REMOTE_POLL_MS = 300;
+
+const isLive = (state: JobState) => state === "queued" || state === "running";
 
 export class JobManager {
   private readonly jobs = new Map<string, Job>();
   private readonly running = new Map<string, Job>();
   private readonly queues = new Map<string, Job[]>();
 
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+
   constructor(private readonly persist: Persist) {}
+
+  /**
+   * While this instance has live jobs it says so in the database every second,
+   * and picks up cancels that a request on another instance recorded there.
+   */
+  private startHeartbeat(): void {
+    if (this.heartbeatTimer || !this.persist.heartbeat) return;
+    this.heartbeatTimer = setInterval(() => void this.beat(), HEARTBEAT_MS);
+    this.heartbeatTimer.unref();
+  }
+
+  private async beat(): Promise<void> {
+    const live = [...this.jobs.values()].filter((job) => isLive(job.snapshot.state) && job.snapshot.persisted);
+    if (live.length === 0) {
+      if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
+      this.heartbeatTimer = null;
+      return;
+    }
+    try {
+      const cancelled = await this.persist.heartbeat!(live.map((job) => job.snapshot.id));
+      for (const id of cancelled) void this.cancel(id);
+    } catch (error) {
+      console.error("[inference] benchmark heartbeat failed", error);
+    }
+  }
+
+  private writeProgress(job: Job): void {
+    if (!this.persist.progress || !job.snapshot.persisted) return;
+    this.persist.progress(this.snapshotOf(job)).catch((error: unknown) => console.error("[inference] could not store benchmark progress", job.snapshot.id, error));
+  }
 
   async submit(request: BenchmarkRequest): Promise<JobSnapshot> {
     const model = requireModel(request.model);
@@ -190,6 +237,7 @@ export class JobManager {
     }
     this.updatePositions(resource);
     this.pump(resource);
+    this.startHeartbeat();
     return this.snapshot(job.snapshot.id)!;
   }
 
@@ -201,8 +249,11 @@ export class JobManager {
 
   private updatePositions(resource: string): void {
     (this.queues.get(resource) ?? []).forEach((job, index) => {
-      job.snapshot.queuePosition = index + (this.running.has(resource) ? 1 : 0);
+      const position = index + (this.running.has(resource) ? 1 : 0);
+      const moved = position !== job.snapshot.queuePosition;
+      job.snapshot.queuePosition = position;
       this.emit(job);
+      if (moved) this.writeProgress(job);
     });
   }
 
@@ -226,6 +277,7 @@ export class JobManager {
     s.queuePosition = 0;
     s.message = "creating session";
     this.emit(job);
+    this.writeProgress(job);
     const cap = timeCapMs();
     const timer = setTimeout(() => job.controller.abort(new Error(`time cap of ${cap / 1000} s exceeded`)), cap);
     try {
@@ -236,6 +288,7 @@ export class JobManager {
       }
       const session = { created, createMs: round(runner.createMs), firstRunMs: runner.firstRunMs === null ? null : round(runner.firstRunMs) };
       let lastEmit = 0;
+      let lastWrite = 0;
       const scenario = await runScenario(runner, job.scenario, {
         signal: job.controller.signal,
         onProgress: (fraction, message) => {
@@ -245,6 +298,10 @@ export class JobManager {
           if (now - lastEmit > 100) {
             lastEmit = now;
             this.emit(job);
+          }
+          if (now - lastWrite > PROGRESS_WRITE_MS) {
+            lastWrite = now;
+            this.writeProgress(job);
           }
         },
       });
@@ -314,7 +371,7 @@ export class JobManager {
     return this.snapshot(id) ?? (await this.persist.load(id));
   }
 
-  /** Subscribes to updates; returns an unsubscribe, or null when the job is not live. */
+  /** Subscribes to updates; returns an unsubscribe, or null when the job is not live in this process. */
   subscribe(id: string, onUpdate: (snapshot: JobSnapshot) => void, onEnd: () => void): (() => void) | null {
     const job = this.jobs.get(id);
     if (!job) return null;
@@ -327,9 +384,36 @@ export class JobManager {
     };
   }
 
+  /**
+   * Updates of a live job until it ends, wherever it runs: from memory when this
+   * process runs it, else by reading the database the owner writes to twice a second.
+   */
+  follow(id: string, onUpdate: (snapshot: JobSnapshot) => void, onEnd: (snapshot: JobSnapshot | null) => void): () => void {
+    const local = this.subscribe(id, onUpdate, () => onEnd(this.snapshot(id)));
+    if (local) return local;
+    let stopped = false;
+    let last = "";
+    void (async () => {
+      while (!stopped) {
+        const snapshot = await this.persist.load(id).catch(() => null);
+        if (stopped) return;
+        if (!snapshot || !isLive(snapshot.state)) return onEnd(snapshot);
+        const key = JSON.stringify([snapshot.state, snapshot.progress, snapshot.message, snapshot.queuePosition]);
+        if (key !== last) {
+          last = key;
+          onUpdate(snapshot);
+        }
+        await new Promise((resolve) => setTimeout(resolve, REMOTE_POLL_MS));
+      }
+    })();
+    return () => {
+      stopped = true;
+    };
+  }
+
   async cancel(id: string): Promise<JobSnapshot | null> {
     const job = this.jobs.get(id);
-    if (!job) return this.persist.load(id);
+    if (!job) return this.cancelElsewhere(id);
     const s = job.snapshot;
     if (s.state === "queued") {
       const queue = this.queues.get(job.resource) ?? [];
@@ -344,6 +428,22 @@ export class JobManager {
       await new Promise<void>((resolve) => job.events.once("end", () => resolve()));
     }
     return this.snapshotOf(job);
+  }
+
+  /**
+   * A job running on another instance sharing the database: record the cancel
+   * there, and wait (bounded) until its owner has stopped it and stored the end.
+   */
+  private async cancelElsewhere(id: string): Promise<JobSnapshot | null> {
+    const requested = (await this.persist.requestCancel?.(id)) ?? false;
+    let latest = await this.persist.load(id);
+    if (!requested) return latest;
+    const deadline = Date.now() + REMOTE_CANCEL_WAIT_MS;
+    while (latest && isLive(latest.state) && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      latest = await this.persist.load(id);
+    }
+    return latest;
   }
 
   /** Waits for a job to finish (tests and scripts). */
