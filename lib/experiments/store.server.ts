@@ -1,7 +1,8 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { db, dbReady } from "@/lib/db/client.server";
-import type { ExperimentKind, SaveResultsBody, StoredResult } from "./schema";
+import { HttpError } from "@/lib/http/errors";
+import type { ExperimentKind, LaneRunRecord, SaveResultsBody, StoredResult } from "./schema";
 
 /**
  * One row per lane, so instructors can compare devices across a class; the
@@ -12,9 +13,10 @@ export async function saveResults(body: SaveResultsBody, owner: { userId: string
   const userId = "userId" in owner ? owner.userId : null;
   const visitorId = "visitorId" in owner ? owner.visitorId : null;
   await dbReady();
-  const ids = body.runs.map(() => randomUUID());
+  const runs = await Promise.all(body.runs.map((run, index) => (run.lane.startsWith("server-") ? withServerFigures(run, index, owner) : { ...run, verified: false })));
+  const ids = runs.map(() => randomUUID());
   await db.$transaction(
-    body.runs.map((run, index) =>
+    runs.map((run, index) =>
       db.experimentResult.create({
         data: {
           id: ids[index]!,
@@ -30,14 +32,71 @@ export async function saveResults(body: SaveResultsBody, owner: { userId: string
           batchSize: run.batchSize,
           p50Ms: run.p50Ms,
           throughput: run.throughput,
+          verified: run.verified,
           environment: JSON.stringify(run.environment),
           results: JSON.stringify({ ...run.results, group: ids }),
-          benchmarkRunId: run.benchmarkRunId,
+          benchmarkRunId: run.lane.startsWith("server-") ? run.benchmarkRunId : null,
         },
       }),
     ),
   );
   return ids;
+}
+
+type Figures = Pick<LaneRunRecord, "batchSize" | "p50Ms" | "throughput">;
+
+interface StoredScenario {
+  kind?: string;
+  batch?: number;
+  latencyMs?: { p50?: number };
+  itemsPerSecond?: number;
+  points?: Array<{ batch?: number; latencyMs?: { p50?: number }; itemsPerSecond?: number; throughputPerSecond?: number }>;
+  batching?: { maxBatchSize?: number } | null;
+}
+
+const finiteOrNull = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
+
+/** The figures a lane record shows, read from a finished benchmark's own results, as the experiments pick them. */
+export function figuresOfScenario(scenario: StoredScenario): Figures | null {
+  switch (scenario.kind) {
+    case "single-stream":
+      return { batchSize: finiteOrNull(scenario.batch), p50Ms: finiteOrNull(scenario.latencyMs?.p50), throughput: finiteOrNull(scenario.itemsPerSecond) };
+    case "offline": {
+      const points = scenario.points ?? [];
+      if (points.length === 0) return null;
+      const best = points.reduce((a, b) => ((b.itemsPerSecond ?? 0) > (a.itemsPerSecond ?? 0) ? b : a));
+      return { batchSize: finiteOrNull(best.batch), p50Ms: finiteOrNull(best.latencyMs?.p50), throughput: finiteOrNull(best.itemsPerSecond) };
+    }
+    case "server": {
+      const points = scenario.points ?? [];
+      if (points.length === 0) return null;
+      const best = points.reduce((a, b) => ((b.throughputPerSecond ?? 0) > (a.throughputPerSecond ?? 0) ? b : a));
+      return { batchSize: finiteOrNull(scenario.batching?.maxBatchSize ?? 1), p50Ms: finiteOrNull(best.latencyMs?.p50), throughput: finiteOrNull(best.throughputPerSecond) };
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * A server lane's figures come from the server's own stored benchmark run, never
+ * from the request: a learner posting `p50Ms: 1.2345` could otherwise answer a
+ * graded question with any number. The run must be finished, on the same lane and
+ * model, and asked for by the same account or browser.
+ */
+async function withServerFigures(run: LaneRunRecord, index: number, owner: { userId: string } | { visitorId: string }): Promise<LaneRunRecord & { verified: boolean }> {
+  const where = `runs.${index}`;
+  if (!run.benchmarkRunId) throw new HttpError(400, `${where}.benchmarkRunId: a ${run.lane} result must name the benchmark run it comes from`);
+  const stored = await db.benchmarkRun.findUnique({ where: { id: run.benchmarkRunId } });
+  if (!stored) throw new HttpError(404, `${where}.benchmarkRunId: no benchmark run ${run.benchmarkRunId}`);
+  const ownsIt = "userId" in owner ? stored.userId === owner.userId : stored.visitorId === owner.visitorId && stored.userId === null;
+  if (!ownsIt) throw new HttpError(403, `${where}.benchmarkRunId: benchmark run ${run.benchmarkRunId} was asked for by someone else`);
+  if (`server-${stored.lane}` !== run.lane) throw new HttpError(422, `${where}: benchmark run ${stored.id} ran on lane ${stored.lane}, not ${run.lane}`);
+  if (stored.modelId !== run.modelId) throw new HttpError(422, `${where}: benchmark run ${stored.id} measured ${stored.modelId}, not ${run.modelId}`);
+  if (stored.state !== "done" || !stored.results) throw new HttpError(409, `${where}: benchmark run ${stored.id} is ${stored.state}, not done`);
+  const figures = figuresOfScenario((JSON.parse(stored.results) as { scenario?: StoredScenario }).scenario ?? {});
+  if (!figures) throw new HttpError(422, `${where}: benchmark run ${stored.id} has no figures to store`);
+  return { ...run, ...figures, device: stored.device, software: stored.software === true, threads: stored.threads, verified: true };
 }
 
 type Row = NonNullable<Awaited<ReturnType<typeof db.experimentResult.findUnique>>>;
@@ -84,6 +143,8 @@ export async function loadResultGroup(id: string): Promise<StoredResult[] | null
 export async function claimVisitorResults(visitorId: string, userId: string): Promise<number> {
   await dbReady();
   return db.$transaction(async (tx) => {
+    // The benchmark runs that browser asked for follow it, so its later saves can still cite them.
+    await tx.benchmarkRun.updateMany({ where: { visitorId, userId: null }, data: { userId, visitorId: null } });
     const rows = await tx.experimentResult.findMany({ where: { visitorId, userId: null }, select: { id: true, lessonSlug: true, results: true } });
     if (rows.length === 0) return 0;
     await tx.experimentResult.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { userId, visitorId: null } });

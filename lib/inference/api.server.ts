@@ -7,7 +7,7 @@ import { handleErrors, MAX_BODY_BYTES, parseWith, readJsonBody } from "@/lib/htt
 import { v2Lane } from "./infer-api.server";
 import { detectLanes, LANE_IDS } from "./lanes.server";
 import { benchmarkRequestSchema } from "./schemas";
-import { maxQueued, modelDetails, timeCapMs } from "./jobs.server";
+import { type JobOwner, maxQueued, modelDetails, timeCapMs } from "./jobs.server";
 
 export * from "./infer-api.server";
 
@@ -50,11 +50,11 @@ export function listBenchmarks(request: Request): Promise<Response> {
   });
 }
 
-export function postBenchmark(request: Request): Promise<Response> {
+export function postBenchmark(request: Request, owner: JobOwner = {}, extraHeaders: Record<string, string> = {}): Promise<Response> {
   return handleErrors(async () => {
     const body = parseWith(benchmarkRequestSchema, await readJsonBody(request, 64 * 1024));
-    const job = await benchmarkJobs().submit(body);
-    return jsonOk({ id: job.id, state: job.state, queuePosition: job.queuePosition }, 202, { location: `/api/benchmarks/${job.id}` });
+    const job = await benchmarkJobs().submit(body, owner);
+    return jsonOk({ id: job.id, state: job.state, queuePosition: job.queuePosition }, 202, { location: `/api/benchmarks/${job.id}`, ...extraHeaders });
   });
 }
 

@@ -1,7 +1,7 @@
 import "server-only";
 import { randomUUID } from "node:crypto";
 import { db, dbReady } from "@/lib/db/client.server";
-import { type JobSnapshot, JobManager } from "./jobs.server";
+import { type JobOwner, type JobSnapshot, JobManager } from "./jobs.server";
 import type { BenchmarkRequest } from "./schemas";
 
 /** This process, among the instances that share the database. */
@@ -15,7 +15,7 @@ const HEARTBEAT_STALE_MS = 15_000;
  * the record, and each instance runs only the jobs it accepted (on its own hardware).
  */
 const prismaStore = {
-  async create(snapshot: JobSnapshot): Promise<void> {
+  async create(snapshot: JobSnapshot, owner: JobOwner): Promise<void> {
     await dbReady();
     await db.benchmarkRun.create({
       data: {
@@ -31,6 +31,8 @@ const prismaStore = {
         request: JSON.stringify(snapshot.request),
         modelDetails: JSON.stringify(snapshot.model),
         message: snapshot.message,
+        userId: owner.userId ?? null,
+        visitorId: owner.userId ? null : (owner.visitorId ?? null),
         instanceId,
         heartbeatAt: new Date(),
       },

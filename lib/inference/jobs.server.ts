@@ -114,8 +114,14 @@ function expectedDurationMs(scenario: Scenario): number {
   }
 }
 
+/** Who asked for a job: whose experiment results may later cite it as their source. */
+export interface JobOwner {
+  userId?: string | null;
+  visitorId?: string | null;
+}
+
 type Persist = {
-  create(snapshot: JobSnapshot): Promise<void>;
+  create(snapshot: JobSnapshot, owner: JobOwner): Promise<void>;
   update(snapshot: JobSnapshot): Promise<void>;
   load(id: string): Promise<JobSnapshot | null>;
   /** Live progress of a running job, for other instances; never on the measurement's critical path. */
@@ -174,7 +180,7 @@ export class JobManager {
     this.persist.progress(this.snapshotOf(job)).catch((error: unknown) => console.error("[inference] could not store benchmark progress", job.snapshot.id, error));
   }
 
-  async submit(request: BenchmarkRequest): Promise<JobSnapshot> {
+  async submit(request: BenchmarkRequest, owner: JobOwner = {}): Promise<JobSnapshot> {
     const model = requireModel(request.model);
     const lane = await requireLane(request.lane);
     if (request.threads !== undefined && lane.id !== "cpu") throw new HttpError(400, `threads applies to the cpu lane only, not ${lane.id}`);
@@ -230,7 +236,7 @@ export class JobManager {
     this.jobs.set(job.snapshot.id, job);
     queue.push(job);
     try {
-      await this.persist.create(job.snapshot);
+      await this.persist.create(job.snapshot, owner);
       job.snapshot.persisted = true;
     } catch (error) {
       console.error("[inference] could not store benchmark", job.snapshot.id, error);

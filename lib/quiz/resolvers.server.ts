@@ -11,12 +11,19 @@ export type ResultResolver = (userId: string) => Promise<number | null>;
 
 type StoredFigure = "batchSize" | "p50Ms" | "throughput";
 
+/**
+ * Which stored results a question accepts: "verified" figures the server took
+ * from its own benchmark run (server lanes), or also "self-reported" ones a
+ * browser measured about itself (browser lanes), which no server can check.
+ */
+export type ResultSource = "verified" | "self-reported";
+
 /** One figure of the learner's most recent stored result of one experiment on one lane. */
-function latest(experiment: string, lane: string, figure: StoredFigure): ResultResolver {
+function latest(experiment: string, lane: string, figure: StoredFigure, accepts: ResultSource = "verified"): ResultResolver {
   return async (userId) => {
     await dbReady();
     const row = await db.experimentResult.findFirst({
-      where: { userId, experiment, lane },
+      where: { userId, experiment, lane, ...(accepts === "verified" ? { verified: true } : {}) },
       orderBy: { createdAt: "desc" },
       select: { batchSize: true, p50Ms: true, throughput: true },
     });

@@ -27,6 +27,36 @@ const run = (lane: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** A finished benchmark run as the server stores it: an offline sweep on cpu whose best batch is 8. */
+async function storedBenchmark(owner: { userId?: string; visitorId?: string }, overrides: Record<string, unknown> = {}): Promise<string> {
+  const id = crypto.randomUUID();
+  const scenario = {
+    kind: "offline",
+    points: [
+      { batch: 1, latencyMs: { p50: 0.05 }, itemsPerSecond: 20_000 },
+      { batch: 8, latencyMs: { p50: 0.2 }, itemsPerSecond: 40_000 },
+    ],
+  };
+  await db.benchmarkRun.create({
+    data: {
+      id,
+      state: "done",
+      modelId: "digits-mlp",
+      lane: "cpu",
+      device: "AMD EPYC (2 threads)",
+      software: false,
+      scenario: "offline",
+      request: "{}",
+      modelDetails: "{}",
+      results: JSON.stringify({ session: {}, scenario }),
+      userId: owner.userId ?? null,
+      visitorId: owner.visitorId ?? null,
+      ...overrides,
+    },
+  });
+  return id;
+}
+
 beforeAll(async () => {
   database = sqliteDatabase();
   useTestDatabase(database);
@@ -63,8 +93,9 @@ describe("experiment results API", () => {
     const signUp = await auth.POST(json("/api/auth/sign-up/email", { email: "runner@example.com", password: "correct horse battery", name: "runner" }));
     expect(signUp.status).toBe(200);
     const cookie = signUp.headers.getSetCookie().map((c) => c.split(";")[0]!).join("; ");
-    for (let i = 0; i < 2; i += 1) expect((await post(json("/api/experiment-results", { lessonSlug: "cpu-or-gpu", experiment: "batch-sweep", runs: [run("server-cpu", { software: false, benchmarkRunId: "00000000-0000-0000-0000-000000000001" })] }, cookie))).status).toBe(201);
     const user = await db.user.findFirstOrThrow({ where: { email: "runner@example.com" } });
+    const benchmarkRunId = await storedBenchmark({ userId: user.id });
+    for (let i = 0; i < 2; i += 1) expect((await post(json("/api/experiment-results", { lessonSlug: "cpu-or-gpu", experiment: "batch-sweep", runs: [run("server-cpu", { software: false, benchmarkRunId })] }, cookie))).status).toBe(201);
     const progress = await db.lessonProgress.findUniqueOrThrow({ where: { userId_lessonSlug: { userId: user.id, lessonSlug: "cpu-or-gpu" } } });
     expect(progress.experimentsRun).toBe(2);
     expect(await db.experimentResult.count({ where: { userId: user.id } })).toBe(2);
@@ -98,6 +129,38 @@ describe("experiment results API", () => {
     const signIn = await auth.POST(json("/api/auth/sign-in/email", { email: "anon@example.com", password: "correct horse battery" }, visitorCookie));
     expect(signIn.status).toBe(200);
     expect((await db.lessonProgress.findMany({ where: { userId: user.id } })).map((p) => p.experimentsRun)).toEqual([1, 1]);
+  });
+
+  it("takes a server lane's figures from the server's own benchmark run, never from the request", async () => {
+    const signUp = await auth.POST(json("/api/auth/sign-up/email", { email: "forger@example.com", password: "correct horse battery", name: "forger" }));
+    const cookie = cookieFrom(signUp);
+    const user = await db.user.findFirstOrThrow({ where: { email: "forger@example.com" } });
+    const mine = await storedBenchmark({ userId: user.id });
+    const save = (extra: Record<string, unknown>) =>
+      post(json("/api/experiment-results", { lessonSlug: "cpu-or-gpu", experiment: "batch-sweep", runs: [run("server-cpu", { software: true, p50Ms: 1.2345, throughput: 9e9, batchSize: 64, ...extra })] }, cookie));
+
+    const saved = await save({ benchmarkRunId: mine });
+    expect(saved.status).toBe(201);
+    const row = await db.experimentResult.findUniqueOrThrow({ where: { id: ((await saved.json()) as { id: string }).id } });
+    expect(row).toMatchObject({ verified: true, p50Ms: 0.2, throughput: 40_000, batchSize: 8, device: "AMD EPYC (2 threads)", software: false });
+
+    const cases: Array<[Record<string, unknown>, number, RegExp]> = [
+      [{ benchmarkRunId: null }, 400, /must name the benchmark run/],
+      [{ benchmarkRunId: "00000000-0000-0000-0000-000000000009" }, 404, /no benchmark run/],
+      [{ benchmarkRunId: await storedBenchmark({}) }, 403, /someone else/],
+      [{ benchmarkRunId: await storedBenchmark({ userId: user.id }, { lane: "webgpu" }) }, 422, /ran on lane webgpu/],
+      [{ benchmarkRunId: await storedBenchmark({ userId: user.id }, { modelId: "mlp-wide" }) }, 422, /measured mlp-wide/],
+      [{ benchmarkRunId: await storedBenchmark({ userId: user.id }, { state: "running", results: null }) }, 409, /is running/],
+    ];
+    for (const [extra, status, message] of cases) {
+      const response = await save(extra);
+      expect(response.status, JSON.stringify(extra)).toBe(status);
+      expect(((await response.json()) as { error: string }).error).toMatch(message);
+    }
+    // A browser lane's figures are its own report, stored as such.
+    const browser = await post(json("/api/experiment-results", { lessonSlug: "cpu-or-gpu", experiment: "latency", runs: [run("browser-wasm", { p50Ms: 1.2345 })] }, cookie));
+    const browserRow = await db.experimentResult.findUniqueOrThrow({ where: { id: ((await browser.json()) as { id: string }).id } });
+    expect(browserRow).toMatchObject({ verified: false, p50Ms: 1.2345 });
   });
 
   it("answers bad input with a 4xx JSON error that names the problem", async () => {

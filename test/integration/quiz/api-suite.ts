@@ -105,15 +105,18 @@ export function apiSuite(name: string, start: () => Promise<TestDatabase | { ski
       const user = await db.user.findUniqueOrThrow({ where: { email: `own-result-${name}@example.com` } });
       const stored = { lessonSlug: "latency-is-a-distribution", modelId: "digits-mlp", environment: "{}", results: "{}" };
       // An older run and another lane must not be the key: the latest server-cpu latency run is.
-      await db.experimentResult.create({ data: { ...stored, id: `old-${name}`, userId: user.id, experiment: "latency", lane: "server-cpu", p50Ms: 9, createdAt: new Date(Date.now() - 60_000) } });
+      await db.experimentResult.create({ data: { ...stored, id: `old-${name}`, userId: user.id, experiment: "latency", lane: "server-cpu", p50Ms: 9, verified: true, createdAt: new Date(Date.now() - 60_000) } });
       await db.experimentResult.create({ data: { ...stored, id: `wasm-${name}`, userId: user.id, experiment: "latency", lane: "browser-wasm", p50Ms: 3 } });
-      await db.experimentResult.create({ data: { ...stored, id: `new-${name}`, userId: user.id, experiment: "latency", lane: "server-cpu", p50Ms: 0.12 } });
+      await db.experimentResult.create({ data: { ...stored, id: `new-${name}`, userId: user.id, experiment: "latency", lane: "server-cpu", p50Ms: 0.12, verified: true, createdAt: new Date(Date.now() - 1000) } });
+      // Newest, but not verified against a server benchmark run: a made-up figure never answers the question.
+      await db.experimentResult.create({ data: { ...stored, id: `forged-${name}`, userId: user.id, experiment: "latency", lane: "server-cpu", p50Ms: 1.2345 } });
       const scoreOf = async (cookie: string, answer: number) => {
         const body = await (await submit("latency-is-a-distribution", { "your-p50": answer }, cookie)).json();
         return body.results.find((r: { questionId: string }) => r.questionId === "your-p50");
       };
       expect((await scoreOf(withResult, 0.124)).score).toBe(1); // within 5%
       expect((await scoreOf(withResult, 9)).score).toBe(0);
+      expect((await scoreOf(withResult, 1.2345)).score).toBe(0);
       const without = await signUp(`no-result-${name}@example.com`);
       const unanswerable = await scoreOf(without, 0.12);
       expect(unanswerable.score).toBe(0);
