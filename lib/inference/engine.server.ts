@@ -7,7 +7,7 @@ import type { InferenceModel } from "./model";
 import { checkBatch } from "./oip.server";
 import type { InferRequest } from "./schemas";
 import { getRunner } from "./sessions.server";
-import { checkShape, type Feeds, isJsonDtype, tensorDataToJson, tensorFromJson } from "./tensors.server";
+import { checkAllowedValues, checkShape, type Feeds, isJsonDtype, tensorDataToJson, tensorFromJson } from "./tensors.server";
 
 /** Feeds from a JSON body, each checked against the model's declared name, dtype and shape. */
 export function feedsFromJson(model: InferenceModel, inputs: NonNullable<InferRequest["inputs"]>): Feeds {
@@ -21,6 +21,7 @@ export function feedsFromJson(model: InferenceModel, inputs: NonNullable<InferRe
     if (!isJsonDtype(dtype)) throw new HttpError(400, `input ${name}: dtype ${dtype} cannot be sent as JSON`);
     checkShape(name, tensor.shape, spec.shape);
     checkBatch(model, name, tensor.shape, model.maxBatch);
+    checkAllowedValues(name, tensor.data, spec.allowedValues);
     feeds[name] = tensorFromJson(name, dtype, tensor.shape, tensor.data);
   }
   const missing = model.inputs.filter((t) => !feeds[t.name]).map((t) => t.name);

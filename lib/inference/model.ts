@@ -9,6 +9,8 @@ export interface TensorSpec {
   dtype: string;
   /** Numbers are fixed; strings name dynamic axes (e.g. "batch"). */
   shape: Dim[];
+  /** The only values the model accepts in this tensor, when it has such a rule. */
+  allowedValues?: number[];
 }
 
 export interface InferenceModel {

@@ -3,7 +3,7 @@ import { Tensor } from "onnxruntime-node";
 import { z } from "zod";
 import { HttpError } from "@/lib/http/errors";
 import type { InferenceModel } from "./model";
-import { checkShape, elementCount, type Feeds, fromV2Datatype, isJsonDtype, tensorDataToJson, tensorFromJson, toV2Datatype } from "./tensors.server";
+import { checkAllowedValues, checkShape, elementCount, type Feeds, fromV2Datatype, isJsonDtype, tensorDataToJson, tensorFromJson, toV2Datatype } from "./tensors.server";
 
 /**
  * Open Inference Protocol (KServe v2) REST codec: JSON tensors in, JSON
@@ -84,6 +84,7 @@ export function decodeV2Request(request: V2InferRequest, model: InferenceModel, 
     checkShape(input.name, input.shape, spec.shape);
     checkBatch(model, input.name, input.shape, maxBatch);
     const flat = flatten(input.data);
+    checkAllowedValues(input.name, flat, spec.allowedValues);
     feeds[input.name] = tensorFromJson(input.name, dtype, input.shape, flat);
   }
   const missing = model.inputs.filter((t) => !feeds[t.name]).map((t) => t.name);

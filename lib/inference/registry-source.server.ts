@@ -13,7 +13,7 @@ function toInferenceModel(spec: ModelSpec): InferenceModel {
     id: spec.id,
     title: spec.title,
     file: path.join(repoRoot(), spec.file),
-    inputs: spec.inputs.map(({ name, dtype, shape }) => ({ name, dtype, shape })),
+    inputs: spec.inputs.map(({ name, dtype, shape, allowedValues }) => ({ name, dtype, shape, ...(allowedValues ? { allowedValues } : {}) })),
     outputs: spec.outputs.map(({ name, dtype, shape }) => ({ name, dtype, shape })),
     batchAxis: spec.batchAxis ? 0 : null,
     maxBatch: spec.batchAxis ? spec.maxBatch : 1,

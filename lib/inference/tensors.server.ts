@@ -60,6 +60,13 @@ export function checkShape(name: string, dims: readonly number[], declared: read
 }
 
 /** Builds a tensor from a flat JSON array, refusing values that do not fit the dtype. */
+/** Values a tensor spec rules out (a sample rate of 0 or −5 reached the VAD and came back as a 500). */
+export function checkAllowedValues(name: string, data: readonly unknown[], allowed: readonly number[] | undefined): void {
+  if (!allowed) return;
+  const bad = data.find((value) => !allowed.includes(Number(value)));
+  if (bad !== undefined) throw new HttpError(400, `input ${name}: ${String(bad).slice(0, 40)} is not accepted; the model takes ${allowed.join(" or ")}`);
+}
+
 export function tensorFromJson(name: string, dtype: JsonDtype, dims: readonly number[], data: readonly unknown[]): Tensor {
   const count = elementCount(dims);
   if (data.length !== count) {

@@ -20,6 +20,8 @@ export interface TensorSpec {
   range?: [number, number];
   /** Every element takes this value (e.g. the VAD's sample rate): random values would be rejected by the model. */
   constant?: number;
+  /** The only values the model accepts here (the VAD's sample rate: 8 or 16 kHz); others are refused with 400. */
+  allowedValues?: number[];
 }
 
 export type Variant = "fp32" | "int8-weight" | "int8-dynamic" | "int8-static";
@@ -272,7 +274,7 @@ const sileroVad: ModelSpec = {
   inputs: [
     { name: "input", dtype: "float32", shape: [1, 512], range: [-0.5, 0.5] },
     { name: "state", dtype: "float32", shape: [2, 1, 128], constant: 0 },
-    { name: "sr", dtype: "int64", shape: [], constant: 16000 },
+    { name: "sr", dtype: "int64", shape: [], constant: 16000, allowedValues: [8000, 16000] },
   ],
   outputs: [
     { name: "output", dtype: "float32", shape: [1, 1] },

@@ -62,3 +62,39 @@ describe("registry models through the API", () => {
     expect(meta.inputs).toContainEqual({ name: "sr", datatype: "INT64", shape: [] });
   });
 });
+
+describe("inputs the runtime would refuse are answered 4xx, never 500", () => {
+  const infer = async (body: unknown) => {
+    const response = await (await import("@/app/api/infer/route")).POST(json(body));
+    return { status: response.status, error: ((await response.json()) as { error?: string }).error ?? "" };
+  };
+  const v2 = async (model: string, body: unknown) => {
+    const response = await (await import("@/lib/inference/infer-api.server")).v2Infer(model, json(body));
+    return { status: response.status, error: ((await response.json()) as { error?: string }).error ?? "" };
+  };
+
+  it.each([
+    ["ocr-det 0×0", { model: "ocr-det", lane: "cpu", inputs: { x: { shape: [1, 3, 0, 0], data: [] } } }, /dimension 2 must be a positive integer, got 0/],
+    ["ocr-rec width 0", { model: "ocr-rec", lane: "cpu", inputs: { x: { shape: [1, 3, 48, 0], data: [] } } }, /dimension 3 must be a positive integer, got 0/],
+    ["silero-vad sr 0", { model: "silero-vad", lane: "cpu", inputs: { input: { shape: [1, 512], data: Array(512).fill(0) }, state: { shape: [2, 1, 128], data: Array(256).fill(0) }, sr: { shape: [], data: [0] } } }, /sr: 0 is not accepted; the model takes 8000 or 16000/],
+    ["silero-vad sr −5", { model: "silero-vad", lane: "cpu", inputs: { input: { shape: [1, 512], data: Array(512).fill(0) }, state: { shape: [2, 1, 128], data: Array(256).fill(0) }, sr: { shape: [], data: [-5] } } }, /-5 is not accepted/],
+  ])("%s → 400 naming the problem", async (_name, body, message) => {
+    const { status, error } = await infer(body);
+    expect(status, error).toBe(400);
+    expect(error).toMatch(message);
+  });
+
+  it("v2: ocr-det 0×0 → 400", async () => {
+    const { status, error } = await v2("ocr-det", { inputs: [{ name: "x", shape: [1, 3, 0, 0], datatype: "FP32", data: [] }] });
+    expect(status, error).toBe(400);
+  });
+
+  it("what the runtime still refuses (a 1×1 image through the detector's strides) is 422 with the runtime's words", async () => {
+    const { status, error } = await infer({ model: "ocr-det", lane: "cpu", inputs: { x: { shape: [1, 3, 1, 1], data: [0, 0, 0] } } });
+    // Either the runtime copes (200) or it refuses: then it is the input's fault, said as such.
+    if (status !== 200) {
+      expect(status, error).toBe(422);
+      expect(error).toMatch(/^the model refused this input: /);
+    }
+  });
+});
