@@ -155,6 +155,9 @@ export interface MeasureResult {
   elapsedMs: number;
   /** True when a cap (runs or time) ended the loop before both minimums were met. */
   cappedEarly: boolean;
+  /** Calls per sample, and calls timed in all (samples × runsPerSample). */
+  runsPerSample: number;
+  runs: number;
 }
 
 export interface MeasureHooks {
@@ -162,6 +165,12 @@ export interface MeasureHooks {
   signal?: AbortSignal;
   /** Called at most every ~100 ms with the fraction done (by the binding minimum). */
   onProgress?: (fraction: number, samples: number) => void;
+  /**
+   * Calls timed together as one sample (see calibrateRunsPerSample); each
+   * sample is their total divided by this. Default 1. minRuns and maxRuns
+   * count samples.
+   */
+  runsPerSample?: number;
 }
 
 export class AbortedError extends Error {
@@ -189,12 +198,13 @@ export async function measure(fn: () => Promise<unknown>, options: MeasureOption
   const started = now();
   let lastReport = started;
   let cappedEarly = false;
+  const perSample = Math.max(1, Math.floor(hooks.runsPerSample ?? 1));
   for (;;) {
     throwIfAborted();
     const t0 = now();
-    await fn();
+    for (let i = 0; i < perSample; i += 1) await fn();
     const t1 = now();
-    samples.push(t1 - t0);
+    samples.push((t1 - t0) / perSample);
     const elapsed = t1 - started;
     const minsMet = samples.length >= options.minRuns && elapsed >= options.minDurationMs;
     if (minsMet) break;
@@ -210,8 +220,61 @@ export async function measure(fn: () => Promise<unknown>, options: MeasureOption
   }
   const elapsedMs = now() - started;
   hooks.onProgress?.(1, samples.length);
-  return { samplesMs: samples, summary: summarize(samples), elapsedMs, cappedEarly };
+  return { samplesMs: samples, summary: summarize(samples), elapsedMs, cappedEarly, runsPerSample: perSample, runs: samples.length * perSample };
 }
+
+/** A sample must span this many timer ticks, so rounding to a tick moves it by ≤ 1%. */
+export const TICKS_PER_SAMPLE = 100;
+
+/**
+ * The clock's resolution in ms: the smallest nonzero step between consecutive
+ * reads. Browsers coarsen performance.now() (Chromium: 0.1 ms unless the page
+ * is cross-origin isolated, then ~5 µs), and a run shorter than a tick reads
+ * as 0 or one tick. Reads until `steps` distinct steps were seen or `maxReads`
+ * reads were made; Infinity if the clock never moved.
+ */
+export function timerResolution(now: () => number = () => performance.now(), { steps = 50, maxReads = 5_000_000 } = {}): number {
+  let smallest = Number.POSITIVE_INFINITY;
+  let seen = 0;
+  let last = now();
+  for (let i = 0; i < maxReads && seen < steps; i += 1) {
+    const t = now();
+    if (t !== last) {
+      const step = t - last;
+      if (step > 0 && step < smallest) smallest = step;
+      seen += 1;
+      last = t;
+    }
+  }
+  return smallest;
+}
+
+/** Calls per sample so one sample spans ≥ TICKS_PER_SAMPLE ticks of a clock of `resolutionMs`, given a call's time. */
+export function runsPerSampleFor(resolutionMs: number, perCallMs: number, maxRunsPerSample = 100_000): number {
+  if (!(resolutionMs > 0) || !Number.isFinite(resolutionMs)) return 1;
+  const wanted = TICKS_PER_SAMPLE * resolutionMs;
+  // A call too fast to register (0 ms) is at most one tick long.
+  const perCall = perCallMs > 0 ? perCallMs : resolutionMs;
+  return Math.min(maxRunsPerSample, Math.max(1, Math.ceil(wanted / perCall)));
+}
+
+/**
+ * timeit's autorange: times 1, 2, 4, … calls until the batch spans
+ * TICKS_PER_SAMPLE ticks, then sizes samples from the per-call time it found.
+ * Run after warm-up, so compilation does not make calls look slow.
+ */
+export async function calibrateRunsPerSample(fn: () => Promise<unknown>, resolutionMs: number, { now = () => performance.now(), maxRunsPerSample = 100_000, signal }: { now?: () => number; maxRunsPerSample?: number; signal?: AbortSignal } = {}): Promise<number> {
+  if (!(resolutionMs > 0) || !Number.isFinite(resolutionMs)) return 1;
+  const wanted = TICKS_PER_SAMPLE * resolutionMs;
+  for (let calls = 1; ; calls *= 2) {
+    if (signal?.aborted) throw new AbortedError(String(signal.reason ?? "cancelled"));
+    const t0 = now();
+    for (let i = 0; i < calls; i += 1) await fn();
+    const elapsed = now() - t0;
+    if (elapsed >= wanted || calls >= maxRunsPerSample) return runsPerSampleFor(resolutionMs, elapsed / calls, maxRunsPerSample);
+  }
+}
+
 
 /** Rounds for display and JSON; keeps 4 significant decimals of a millisecond. */
 export function roundMs(value: number): number {
