@@ -2,9 +2,8 @@
 import { usePathname } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
 import { probeBrowser, type BrowserProbe } from "@/lib/browser/probe";
-import { safeCell } from "@/lib/csv-cell";
+import { csvField, type CsvCell } from "@/lib/csv-cell";
 import { preloadPlot } from "./chart";
-import { roundMs } from "@/lib/inference/stats";
 import { type Capabilities, errorText, LANE_TITLES, type LaneKey, type LaneOutcome, type LaneResult, laneStatus, type LaneStatus, runLanes, type RunPlan } from "./lanes";
 import type { ExperimentKind, LaneRunRecord } from "./schema";
 
@@ -122,15 +121,14 @@ function download(name: string, type: string, text: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+// Strings can come from the device (adapter names, user agents): csvField keeps a spreadsheet from running them as formulas.
 function csvCell(value: unknown): string {
-  // Strings can come from the device (adapter names, user agents): a spreadsheet must not run them as formulas.
-  const text = value === null || value === undefined ? "" : typeof value === "string" ? safeCell(value) : typeof value === "object" ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return csvField(value !== null && typeof value === "object" && !(value instanceof Date) ? JSON.stringify(value) : (value as CsvCell));
 }
 
 export function toCsv(rows: Array<Record<string, unknown>>): string {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  return [columns.join(","), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n";
+  return [columns.map(csvCell).join(","), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n";
 }
 
 /** One CSV row per lane and batch; the environment of each lane goes along as JSON. */
@@ -145,11 +143,11 @@ export function resultRows(experiment: ExperimentKind, modelId: string, results:
       threads: r.threads,
       batch: p.batch,
       n: p.latencyMs.n,
-      p50_ms: roundMs(p.latencyMs.p50),
-      p90_ms: roundMs(p.latencyMs.p90),
-      p99_ms: roundMs(p.latencyMs.p99),
-      mean_ms: roundMs(p.latencyMs.mean),
-      items_per_s: Math.round(p.itemsPerSecond * 100) / 100,
+      p50_ms: p.latencyMs.p50,
+      p90_ms: p.latencyMs.p90,
+      p99_ms: p.latencyMs.p99,
+      mean_ms: p.latencyMs.mean,
+      items_per_s: p.itemsPerSecond,
       gflops_per_s: p.gflopsPerSecond,
       first_run_ms: r.phases.firstRunMs,
       session_create_ms: r.phases.sessionCreateMs,

@@ -275,8 +275,3 @@ export async function calibrateRunsPerSample(fn: () => Promise<unknown>, resolut
   }
 }
 
-
-/** Rounds for display and JSON; keeps 4 significant decimals of a millisecond. */
-export function roundMs(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
-}
