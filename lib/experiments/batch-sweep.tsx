@@ -4,7 +4,7 @@ import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { kneeOf, SWEEP_MEASURE, sweepBatches } from "./sweep";
-import { fmt } from "./format";
+import { fmt, tickFormat } from "./format";
 import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
 
 export interface BatchSweepExperimentProps {
@@ -89,8 +89,9 @@ function sweepChart(results: LaneResult[], what: "throughput" | "latency") {
     return Plot.plot({
       width,
       height: 280,
-      x: { type: "log", base: 2, label: "Batch size (items) →", grid: true },
-      y: { type: "log", label: what === "throughput" ? "↑ Throughput (items/s, log)" : "↑ Median latency per batch (ms, log)", grid: true },
+      marginLeft: 64,
+      x: { type: "log", base: 2, label: "Batch size (items) →", grid: true, tickFormat: tickFormat() },
+      y: { type: "log", label: what === "throughput" ? "↑ Throughput (items/s, log scale)" : "↑ Median latency per batch (log scale)", grid: true, tickFormat: tickFormat(what === "throughput" ? undefined : "ms") },
       color: { legend: true },
       marks: [
         Plot.line(rows, { x: "batch", y: "value", stroke: "lane", marker: "circle" }),

@@ -2,9 +2,9 @@
 import { useCallback, useMemo, useState } from "react";
 import { DEFAULT_MEASURE } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
-import { PlotChart, type PlotModule } from "./chart";
+import { PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
-import { fmt } from "./format";
+import { fmt, tickFormat } from "./format";
 import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
 
 export interface LanePrice {
@@ -111,12 +111,15 @@ export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_
 }
 
 function costChart(results: LaneResult[], priceOf: (key: LaneKey) => LanePrice) {
-  return (Plot: PlotModule, width: number) =>
-    Plot.plot({
+  return (Plot: PlotModule, width: number) => {
+    const laneAxis = wrappedLabelAxis(Plot, width, "y", "left");
+    return Plot.plot({
       width,
-      marginLeft: 190,
-      x: { label: "$ per million inferences →", grid: true },
-      y: { label: null },
-      marks: [Plot.barX(results.map((r) => ({ lane: r.title, dollars: costOf(r.points[0]!.itemsPerSecond, priceOf(r.key)).dollarsPerMillion ?? 0 })), { x: "dollars", y: "lane", fill: "#0b5cad" }), Plot.ruleX([0])],
+      ...laneAxis.margin,
+      marginRight: 24,
+      x: { label: "$ per million inferences →", grid: true, tickFormat: tickFormat() },
+      y: { label: null, axis: null },
+      marks: [laneAxis.mark, Plot.barX(results.map((r) => ({ lane: r.title, dollars: costOf(r.points[0]!.itemsPerSecond, priceOf(r.key)).dollarsPerMillion ?? 0 })), { x: "dollars", y: "lane", fill: "#0b5cad" }), Plot.ruleX([0])],
     });
+  };
 }

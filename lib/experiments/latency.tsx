@@ -2,9 +2,9 @@
 import { useMemo } from "react";
 import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
-import { PlotChart, type PlotModule } from "./chart";
+import { PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
 import { LANE_KEYS, LANE_TITLES, type LaneKey, type LaneResult } from "./lanes";
-import { fmt } from "./format";
+import { fmt, tickFormat } from "./format";
 import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
 
 export interface LatencyExperimentProps {
@@ -123,12 +123,14 @@ function boxPlot(results: LaneResult[]) {
   return (Plot: PlotModule, width: number) => {
     const samples = results.flatMap((r) => (r.points[0]!.samplesMs ?? []).map((ms) => ({ lane: r.title, ms })));
     const firsts = results.filter((r) => r.phases.firstRunMs !== null && !r.phases.sessionReused).map((r) => ({ lane: r.title, ms: r.phases.firstRunMs! }));
+    const laneAxis = wrappedLabelAxis(Plot, width, "y", "left");
     return Plot.plot({
       width,
-      marginLeft: 190,
-      x: { type: "log", label: "Latency per run (ms, log scale) →", grid: true },
-      y: { label: null },
-      marks: [Plot.boxX(samples, { x: "ms", y: "lane" }), Plot.dot(firsts, { x: "ms", y: "lane", stroke: "#b42318", symbol: "diamond", r: 5, title: (d: { ms: number }) => `first run ${d.ms.toFixed(3)} ms` })],
+      ...laneAxis.margin,
+      marginRight: 24,
+      x: { type: "log", label: "Latency per run (log scale) →", grid: true, tickFormat: tickFormat("ms") },
+      y: { label: null, axis: null },
+      marks: [laneAxis.mark, Plot.boxX(samples, { x: "ms", y: "lane" }), Plot.dot(firsts, { x: "ms", y: "lane", stroke: "#b42318", symbol: "diamond", r: 5, title: (d: { ms: number }) => `first run ${fmt(d.ms)} ms` })],
       caption: "Boxes: steady-state runs (median, quartiles, outliers). Red diamonds: the first run.",
     });
   };

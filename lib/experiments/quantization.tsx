@@ -2,9 +2,9 @@
 import { useCallback, useMemo, useState } from "react";
 import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { evaluationOf, getModel, variantsOf } from "@/lib/models/registry";
-import { PlotChart, type PlotModule } from "./chart";
+import { PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
 import { type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
-import { fmt } from "./format";
+import { fmt, tickFormat } from "./format";
 import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, FailedLanes, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
 export interface QuantizationExperimentProps {
@@ -119,14 +119,18 @@ const sizeOf = (id: string): number | null => evaluationOf(id)?.sizeBytes ?? nul
 const modelMetric = (id: string) => evaluationOf(id)?.metric ?? null;
 
 function quantChart(rows: Array<{ id: string; result: LaneResult }>) {
-  return (Plot: PlotModule, width: number) =>
-    Plot.plot({
+  return (Plot: PlotModule, width: number) => {
+    // Lanes label their facet on the right, wrapped: their titles are too long for one line beside the bars.
+    const laneAxis = wrappedLabelAxis(Plot, width, "fy", "right");
+    return Plot.plot({
       width,
-      marginLeft: 120,
-      x: { label: "Median latency (ms) →", grid: true },
+      marginLeft: 90,
+      ...laneAxis.margin,
+      x: { label: "Median latency →", grid: true, tickFormat: tickFormat("ms") },
       y: { label: null },
-      fy: { label: null },
+      fy: { label: null, axis: null },
       color: { legend: true },
-      marks: [Plot.barX(rows.map(({ id, result }) => ({ variant: getModel(id)?.variant ?? id, lane: result.title, ms: result.points[0]!.latencyMs.p50 })), { x: "ms", y: "variant", fy: "lane", fill: "variant" }), Plot.ruleX([0])],
+      marks: [laneAxis.mark, Plot.barX(rows.map(({ id, result }) => ({ variant: getModel(id)?.variant ?? id, lane: result.title, ms: result.points[0]!.latencyMs.p50 })), { x: "ms", y: "variant", fy: "lane", fill: "variant" }), Plot.ruleX([0])],
     });
+  };
 }

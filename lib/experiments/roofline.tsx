@@ -4,7 +4,7 @@ import { getModel, type ModelSpec } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { SWEEP_MEASURE, sweepBatches } from "./sweep";
-import { fmt } from "./format";
+import { fmt, tickFormat } from "./format";
 import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
 
 export interface RooflineExperimentProps {
@@ -97,8 +97,9 @@ function rooflineChart(results: LaneResult[], spec: ModelSpec) {
     return Plot.plot({
       width,
       height: 300,
-      x: { type: "log", label: "Arithmetic intensity (FLOP per byte moved) →", grid: true },
-      y: { type: "log", label: "↑ Achieved GFLOP/s", grid: true },
+      marginLeft: 56,
+      x: { type: "log", label: "Arithmetic intensity (FLOP per byte moved) →", grid: true, tickFormat: tickFormat() },
+      y: { type: "log", label: "↑ Achieved GFLOP/s", grid: true, tickFormat: tickFormat() },
       color: { legend: true },
       marks: [Plot.ruleY(peaks, { y: "gflops", stroke: "lane", strokeDasharray: "4,3" }), Plot.line(rows, { x: "intensity", y: "gflops", stroke: "lane", marker: "circle" })],
     });

@@ -4,7 +4,7 @@ import type { Summary } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_TITLES, type LaneKey, runServerJob, storedLane } from "./lanes";
-import { fmt } from "./format";
+import { fmt, tickFormat } from "./format";
 import { ExperimentFrame, LanePicker, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
 export interface ServingExperimentProps {
@@ -178,31 +178,52 @@ export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4
   );
 }
 
+/**
+ * The concurrencies measured, as numbers in ascending order: as strings an
+ * ordinal axis sorts "16" before "2", and Plot flags numeric strings with a ⚠.
+ */
+export function clientsDomain(results: Array<{ points: Array<{ concurrency: number }> }>): number[] {
+  return [...new Set(results.flatMap((r) => r.points.map((p) => p.concurrency)))].sort((a, b) => a - b);
+}
+
+/** One bar segment per lane, concurrency and part (queue or compute), for the stacked split chart. */
+export function splitRows(results: Array<{ key: LaneKey; points: Array<Pick<ServingPoint, "concurrency" | "queueMs" | "computeMs">> }>) {
+  return results.flatMap((r) =>
+    r.points.flatMap((p) => [
+      { lane: LANE_TITLES[r.key], clients: p.concurrency, part: "queue", ms: p.queueMs.p50 },
+      { lane: LANE_TITLES[r.key], clients: p.concurrency, part: "compute", ms: p.computeMs.p50 },
+    ]),
+  );
+}
+
 function curveChart(results: ServingResult[]) {
   return (Plot: PlotModule, width: number) => {
     const rows = results.flatMap((r) => r.points.map((p) => ({ lane: LANE_TITLES[r.key], p99: p.latencyMs.p99, throughput: p.throughputPerSecond, clients: p.concurrency })));
     return Plot.plot({
       width,
       height: 280,
-      x: { type: "log", label: "p99 latency (ms, log) →", grid: true },
-      y: { label: "↑ Throughput (requests/s)", grid: true },
+      // Room for five-figure throughputs ("12,000"), which the default 40 px clips.
+      marginLeft: 64,
+      marginRight: 24,
+      x: { type: "log", label: "p99 latency (log scale) →", grid: true, tickFormat: tickFormat("ms") },
+      y: { label: "↑ Throughput (requests/s)", grid: true, tickFormat: tickFormat() },
       color: { legend: true },
-      marks: [Plot.line(rows, { x: "p99", y: "throughput", stroke: "lane", marker: "circle" }), Plot.text(rows, { x: "p99", y: "throughput", text: (d: { clients: number }) => `${d.clients}`, dy: -10 })],
+      marks: [Plot.line(rows, { x: "p99", y: "throughput", stroke: "lane", marker: "circle" }), Plot.text(rows, { x: "p99", y: "throughput", text: (d: { clients: number }) => String(d.clients), dy: -10 })],
+      caption: "Each point is one concurrency, labelled with its number of clients.",
     });
   };
 }
 
 function splitChart(results: ServingResult[]) {
-  return (Plot: PlotModule, width: number) => {
-    const rows = results.flatMap((r) => r.points.flatMap((p) => [{ lane: LANE_TITLES[r.key], clients: String(p.concurrency), part: "queue", ms: p.queueMs.p50 }, { lane: LANE_TITLES[r.key], clients: String(p.concurrency), part: "compute", ms: p.computeMs.p50 }]));
-    return Plot.plot({
+  return (Plot: PlotModule, width: number) =>
+    Plot.plot({
       width,
       height: 240,
-      x: { label: "Concurrent clients" },
-      y: { label: "↑ Median time (ms)", grid: true },
+      marginLeft: 48,
+      x: { type: "band", domain: clientsDomain(results), label: "Concurrent clients" },
+      y: { label: "↑ Median time (ms)", grid: true, tickFormat: tickFormat() },
       fx: { label: null },
       color: { legend: true },
-      marks: [Plot.barY(rows, { x: "clients", y: "ms", fill: "part", fx: "lane" }), Plot.ruleY([0])],
+      marks: [Plot.barY(splitRows(results), { x: "clients", y: "ms", fill: "part", fx: "lane" }), Plot.ruleY([0])],
     });
-  };
 }

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { csvField, safeCell } from "@/lib/csv-cell";
 import { fmt, fmtMB, fmtMs, plural, significant, tickFormat } from "@/lib/experiments/format";
 import { costOf } from "@/lib/experiments/cost";
+import { clientsDomain, splitRows } from "@/lib/experiments/serving";
 import { toCsv } from "@/lib/experiments/ui";
+import { summarize } from "@/lib/inference/stats";
 
 describe("significant figures in tables", () => {
   it("tells small costs apart instead of rounding them to the same fixed decimal", () => {
@@ -98,5 +100,25 @@ describe("significant figures in exports", () => {
   it("exports experiment rows with significant figures", () => {
     const csv = toCsv([{ lane: "server-cpu", p50_ms: 0.03000000026077032, dollars: 0.00027777777777777783, n: 1200 }]);
     expect(csv).toBe("lane,p50_ms,dollars,n\nserver-cpu,0.03,0.000277778,1200\n");
+  });
+});
+
+describe("serving chart data", () => {
+  const summary = (p50: number) => ({ ...summarize([p50]) });
+  const point = (concurrency: number) => ({ concurrency, queueMs: summary(0.5), computeMs: summary(1) });
+  const results = [
+    { key: "server-cpu" as const, points: [1, 16, 2, 4, 8].map(point) },
+    { key: "server-webgpu" as const, points: [8, 2, 32].map(point) },
+  ];
+
+  it("orders concurrencies as numbers, 1 2 4 8 16 32, never as strings", () => {
+    expect(clientsDomain(results)).toEqual([1, 2, 4, 8, 16, 32]);
+  });
+
+  it("keeps clients numeric in the bar rows, so Plot neither sorts them as text nor warns", () => {
+    const rows = splitRows(results);
+    expect(rows).toHaveLength(2 * 8);
+    expect(rows.every((r) => typeof r.clients === "number")).toBe(true);
+    expect(rows.filter((r) => r.lane === "Server CPU" && r.part === "queue").map((r) => r.clients)).toEqual([1, 16, 2, 4, 8]);
   });
 });
