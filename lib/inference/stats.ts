@@ -105,7 +105,8 @@ export function summarize(samples: ArrayLike<number>): Summary {
     if (tail < 1) {
       warnings.push(`p${p} is only the maximum at n=${n}; it needs n ≥ ${minSamplesFor(p)} to be stable`);
     } else if (tail < TAIL_SAMPLES_FOR_STABLE_PERCENTILE) {
-      warnings.push(`p${p} rests on ${Math.floor(tail)} sample(s) above it at n=${n}; it needs n ≥ ${minSamplesFor(p)} to be stable`);
+      const above = Math.floor(tail);
+      warnings.push(`p${p} rests on ${above} ${above === 1 ? "sample" : "samples"} above it at n=${n}; it needs n ≥ ${minSamplesFor(p)} to be stable`);
     }
   }
   if (ranks === null) warnings.push(`n=${n} is too small for a confidence interval of the median (needs n ≥ 6)`);
