@@ -5,7 +5,7 @@ import { PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { SWEEP_MEASURE, sweepBatches } from "./sweep";
 import { fmt, tickFormat } from "./format";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneGroupRow, LaneRunControls, pageEnvironment, ResultActions, resultRows, TimerNote, useLaneRuns } from "./ui";
 
 export interface RooflineExperimentProps {
   model?: string;
@@ -58,30 +58,30 @@ export function RooflineExperiment({ model = "digits-mlp", maxBatch = 256, lanes
             <caption>Achieved GFLOP/s per batch against each lane&apos;s measured peak</caption>
             <thead>
               <tr>
-                <th scope="col">Lane</th>
-                <th scope="col">Device</th>
                 <th scope="col">Batch</th>
                 <th scope="col">Intensity (FLOP/byte)</th>
                 <th scope="col">Achieved (GFLOP/s)</th>
                 <th scope="col">% of measured peak</th>
               </tr>
             </thead>
-            <tbody>
-              {results.flatMap((r) => {
-                const peak = measuredPeak(r);
-                return r.points.map((p) => (
-                  <tr key={`${r.key}-${p.batch}`} data-lane={r.key} data-batch={p.batch}>
-                    <th scope="row">{r.title}</th>
-                    <td>{deviceLabel(r)}</td>
-                    <td>{p.batch}</td>
-                    <td>{fmt(arithmeticIntensity(spec, p.batch))}</td>
-                    <td data-field="gflops">{fmt(p.gflopsPerSecond)}</td>
-                    <td>{peak && p.gflopsPerSecond !== null ? `${fmt((100 * p.gflopsPerSecond) / peak)}%` : "—"}</td>
-                  </tr>
-                ));
-              })}
-            </tbody>
+            {results.map((r) => {
+              const peak = measuredPeak(r);
+              return (
+                <tbody key={r.key} data-lane={r.key}>
+                  <LaneGroupRow title={r.title} device={deviceLabel(r)} colSpan={4} />
+                  {r.points.map((p) => (
+                    <tr key={p.batch} data-lane={r.key} data-batch={p.batch}>
+                      <th scope="row">{p.batch}</th>
+                      <td>{fmt(arithmeticIntensity(spec, p.batch))}</td>
+                      <td data-field="gflops">{fmt(p.gflopsPerSecond)}</td>
+                      <td>{peak && p.gflopsPerSecond !== null ? `${fmt((100 * p.gflopsPerSecond) / peak)}%` : "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              );
+            })}
           </table>
+          <TimerNote results={results} />
           <BrowserEnvironmentNote results={results} />
           <ResultActions name={`roofline-${model}`} rows={resultRows("roofline", model, results)} json={{ experiment: "roofline", model, batches, environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined, peakGflops: measuredPeak(r) })) }} saved={saved} />
         </>

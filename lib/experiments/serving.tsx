@@ -5,7 +5,7 @@ import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { LANE_TITLES, type LaneKey, runServerJob, storedLane } from "./lanes";
 import { fmt, tickFormat } from "./format";
-import { ExperimentFrame, LanePicker, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { ExperimentFrame, LaneGroupRow, LanePicker, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
 export interface ServingExperimentProps {
   model?: string;
@@ -144,7 +144,6 @@ export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4
             <caption>Per concurrency: throughput (requests/s), latency p50/p99 (ms), median queue and compute time (ms), mean rows per batch</caption>
             <thead>
               <tr>
-                <th scope="col">Lane</th>
                 <th scope="col">Clients</th>
                 <th scope="col">Throughput (req/s)</th>
                 <th scope="col">p50 (ms)</th>
@@ -154,12 +153,12 @@ export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4
                 <th scope="col">Rows per batch</th>
               </tr>
             </thead>
-            <tbody>
-              {results.flatMap((r) =>
-                r.points.map((p) => (
-                  <tr key={`${r.key}-${p.concurrency}`} data-lane={r.key} data-concurrency={p.concurrency}>
-                    <th scope="row">{LANE_TITLES[r.key]}</th>
-                    <td>{p.concurrency}</td>
+            {results.map((r) => (
+              <tbody key={r.key} data-lane={r.key}>
+                <LaneGroupRow title={`${LANE_TITLES[r.key]}, max batch ${r.maxBatch}, max queue delay ${fmt(r.maxQueueDelayMs)} ms`} device={`${r.device ?? "unknown device"}${r.software ? " (software GPU)" : ""}`} colSpan={7} />
+                {r.points.map((p) => (
+                  <tr key={p.concurrency} data-lane={r.key} data-concurrency={p.concurrency}>
+                    <th scope="row">{p.concurrency}</th>
                     <td data-field="throughput">{fmt(p.throughputPerSecond)}</td>
                     <td>{fmt(p.latencyMs.p50)}</td>
                     <td data-field="p99">{fmt(p.latencyMs.p99)}</td>
@@ -167,9 +166,9 @@ export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4
                     <td data-field="compute">{fmt(p.computeMs.p50)}</td>
                     <td>{fmt(p.meanBatchRows)}</td>
                   </tr>
-                )),
-              )}
-            </tbody>
+                ))}
+              </tbody>
+            ))}
           </table>
           <ResultActions name={`serving-${model}`} rows={rows} json={{ experiment: "serving", model, concurrency, environment: pageEnvironment(probe), results }} saved={saved} />
         </>
