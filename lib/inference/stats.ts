@@ -261,18 +261,34 @@ export function runsPerSampleFor(resolutionMs: number, perCallMs: number, maxRun
 
 /**
  * timeit's autorange: times 1, 2, 4, … calls until the batch spans
- * TICKS_PER_SAMPLE ticks, then sizes samples from the per-call time it found.
- * Run after warm-up, so compilation does not make calls look slow.
+ * TICKS_PER_SAMPLE ticks and sizes samples from it; then checks that size,
+ * timing it twice and keeping the faster, and grows it until it holds (one
+ * slow batch, a GC pause say, must not make calls look slow and samples too
+ * short). Run after warm-up, so compilation does not either.
  */
 export async function calibrateRunsPerSample(fn: () => Promise<unknown>, resolutionMs: number, { now = () => performance.now(), maxRunsPerSample = 100_000, signal }: { now?: () => number; maxRunsPerSample?: number; signal?: AbortSignal } = {}): Promise<number> {
   if (!(resolutionMs > 0) || !Number.isFinite(resolutionMs)) return 1;
   const wanted = TICKS_PER_SAMPLE * resolutionMs;
-  for (let calls = 1; ; calls *= 2) {
+  const time = async (calls: number) => {
     if (signal?.aborted) throw new AbortedError(String(signal.reason ?? "cancelled"));
     const t0 = now();
     for (let i = 0; i < calls; i += 1) await fn();
-    const elapsed = now() - t0;
-    if (elapsed >= wanted || calls >= maxRunsPerSample) return runsPerSampleFor(resolutionMs, elapsed / calls, maxRunsPerSample);
+    return now() - t0;
+  };
+  let runs = 1;
+  for (let calls = 1; ; calls *= 2) {
+    const elapsed = await time(calls);
+    if (elapsed >= wanted || calls >= maxRunsPerSample) {
+      runs = runsPerSampleFor(resolutionMs, elapsed / calls, maxRunsPerSample);
+      break;
+    }
   }
+  for (let check = 0; check < 5; check += 1) {
+    const fastest = Math.min(await time(runs), await time(runs));
+    const needed = runsPerSampleFor(resolutionMs, fastest / runs, maxRunsPerSample);
+    if (needed <= runs) break;
+    runs = needed;
+  }
+  return runs;
 }
 

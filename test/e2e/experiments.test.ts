@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openBrowser, type LabBrowser } from "./browser";
@@ -55,6 +56,17 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     expect(requested.filter((p) => p.startsWith("/ort/") || p.startsWith("/models/"))).toEqual([]);
 
     expect(await laneAvailable(page, "latency", "browser-webgpu")).toBe(true);
+    // Before Run the page says what the browser will download, from the real files' sizes.
+    await setLanes(page, "latency", ["browser-wasm"]);
+    const mb = (files: string[]) => `${Number((files.reduce((sum, f) => sum + statSync(path.join("public", "ort", f)).size, 0) / 1e6).toPrecision(3))} MB`;
+    const wasmRuntime = mb(["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"]);
+    const webgpuRuntime = mb(["ort.webgpu.min.mjs", "ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm"]);
+    const downloadNote = page.locator('[data-experiment="latency"] [data-testid="download-note"]');
+    await expect.poll(() => downloadNote.innerText(), { timeout: 10_000 }).toContain(`WASM runtime ${wasmRuntime}`);
+    expect(await downloadNote.innerText()).toMatch(/model 0\.\d+ MB/);
+    await setLanes(page, "latency", ["browser-wasm", "browser-webgpu"]);
+    await expect.poll(() => downloadNote.innerText()).toContain(`WebGPU runtime ${webgpuRuntime}`);
+    expect(requested.filter((p) => p.startsWith("/ort/") || p.startsWith("/models/"))).toEqual([]);
     expect(await page.locator('li[data-lane="browser-webgpu"] .lane-note').innerText()).toMatch(/swiftshader.*software GPU/i);
     expect(await laneAvailable(page, "latency", "server-cpu")).toBe(true);
     const serverWebgpu = await laneAvailable(page, "latency", "server-webgpu");
@@ -92,6 +104,12 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     const diff = Number(await cell(page, "browser-wasm", "agreement").innerText());
     expect(diff).toBeLessThanOrEqual(1e-4);
     expect(Number(await cell(page, "browser-webgpu", "agreement").innerText())).toBeLessThanOrEqual(1e-3);
+    // Browser lanes say how they were timed: the measured clock step and runs per sample (≥ 1).
+    const timerNote = page.locator('[data-experiment="latency"] [data-testid="timer-note"]');
+    for (const lane of ["browser-wasm", "browser-webgpu"]) {
+      expect(await timerNote.locator(`li[data-lane="${lane}"]`).innerText()).toMatch(/timer resolution [\d.]+(e-\d+)? ms; [\d,]+ runs? per sample/);
+    }
+    expect(await timerNote.locator('li[data-lane="server-cpu"]').count()).toBe(0);
     // Downloads happened only now, from this origin.
     expect(requested.some((p) => p === "/models/digits-mlp.onnx")).toBe(true);
     expect(requested.some((p) => p.startsWith("/ort/ort.wasm"))).toBe(true);
@@ -148,7 +166,7 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     for (const gpu of ["browser-webgpu", "server-webgpu"]) if (await laneAvailable(page, "batch-sweep", gpu)) lanes.push(gpu);
     await setLanes(page, "batch-sweep", lanes);
     await page.locator('[data-experiment="batch-sweep"]').getByRole("button", { name: "Run" }).click();
-    const rows = page.locator('[data-testid="sweep-table"] tbody tr');
+    const rows = page.locator('[data-testid="sweep-table"] tr[data-batch]');
     await expect.poll(() => rows.count(), { timeout: 110_000 }).toBe(7 * lanes.length);
     for (const lane of ["server-cpu", "browser-wasm"]) {
       const at64 = page.locator(`[data-testid="sweep-table"] tr[data-lane="${lane}"][data-batch="64"] [data-field="throughput"]`);
@@ -167,7 +185,7 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     await page.goto(SWEEP_PAGE);
     await setLanes(page, "quantization", ["server-cpu", "browser-wasm"]);
     await page.locator('[data-experiment="quantization"]').getByRole("button", { name: "Run" }).click();
-    const rows = page.locator('[data-testid="quantization-table"] tbody tr');
+    const rows = page.locator('[data-testid="quantization-table"] tr[data-variant]');
     await expect.poll(() => rows.count(), { timeout: 110_000 }).toBe(8);
     await expect.poll(() => page.locator('[data-experiment="quantization"] a.permalink').count(), { timeout: 10_000 }).toBe(1);
     const size = async (variant: string) => Number(await page.locator(`[data-testid="quantization-table"] tr[data-variant="${variant}"][data-lane="browser-wasm"] [data-field="size"]`).innerText());
@@ -199,7 +217,7 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     await page.goto(SWEEP_PAGE);
     await setLanes(page, "roofline", ["server-cpu", "browser-wasm"]);
     await page.locator('[data-experiment="roofline"]').getByRole("button", { name: "Run" }).click();
-    await expect.poll(() => page.locator('[data-testid="roofline-table"] tbody tr').count(), { timeout: 110_000 }).toBe(18);
+    await expect.poll(() => page.locator('[data-testid="roofline-table"] tr[data-batch]').count(), { timeout: 110_000 }).toBe(18);
     const text = await page.locator('[data-testid="roofline-table"]').innerText();
     expect(text).toMatch(/100%/);
     expect(Number(await page.locator('[data-testid="roofline-table"] tr[data-lane="server-cpu"][data-batch="256"] [data-field="gflops"]').innerText())).toBeGreaterThan(0);
@@ -214,7 +232,7 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     await section.getByLabel("Max batch").selectOption("8");
     await section.getByRole("button", { name: "Run" }).click();
     await expect.poll(() => section.locator("progress").count(), { timeout: 10_000 }).toBe(1);
-    await expect.poll(() => page.locator('[data-testid="serving-table"] tbody tr').count(), { timeout: 110_000 }).toBe(5);
+    await expect.poll(() => page.locator('[data-testid="serving-table"] tr[data-concurrency]').count(), { timeout: 110_000 }).toBe(5);
     const at16 = page.locator('[data-testid="serving-table"] tr[data-concurrency="16"]');
     expect(Number(await at16.locator('[data-field="queue"]').innerText())).toBeGreaterThan(0);
     expect(Number(await at16.locator('[data-field="compute"]').innerText())).toBeGreaterThan(0);

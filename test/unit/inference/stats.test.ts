@@ -191,6 +191,17 @@ describe("timer resolution", () => {
     expect(calibrated.summary.min).toBeGreaterThan(0);
   });
 
+  it("is not fooled by one slow call into timing too few runs per sample", async () => {
+    const clock = coarseClock(0.005);
+    let calls = 0;
+    // The first call after warm-up pauses (GC, a yield to the page); the rest take 0.02 ms.
+    const call = async () => clock.advance(calls++ === 0 ? 0.8 : 0.02);
+    const runs = await calibrateRunsPerSample(call, 0.005, { now: clock.now });
+    // 0.02 ms calls need 25 to span 100 ticks of 0.005 ms (a tick's rounding may add one or two).
+    expect(runs).toBeGreaterThanOrEqual(25);
+    expect(runs).toBeLessThanOrEqual(27);
+  });
+
   it("keeps one call per sample on a fine clock", async () => {
     const clock = coarseClock(0.000_001);
     expect(await calibrateRunsPerSample(async () => clock.advance(2), 0.000_001, { now: clock.now })).toBe(1);
