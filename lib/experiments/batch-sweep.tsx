@@ -56,14 +56,14 @@ export function BatchSweepExperiment({ model = "digits-mlp", maxBatch = 64, lane
                   <LaneGroupRow title={r.title} device={deviceLabel(r)} colSpan={5} />
                   {r.points.map((p) => (
                     <tr key={p.batch} data-lane={r.key} data-batch={p.batch}>
-                      <th scope="row">
+                      <th scope="row" data-label="Batch">
                         {p.batch}
                         {knee?.batch === p.batch ? " ★ knee" : ""}
                       </th>
-                      <td data-field="throughput">{fmt(p.itemsPerSecond)}</td>
-                      <td data-field="p50">{fmt(p.latencyMs.p50)}</td>
-                      <td>{fmt(p.latencyMs.p99)}</td>
-                      <td>{fmt(p.latencyMs.p50 / p.batch)}</td>
+                      <td data-label="Throughput (items/s)" data-field="throughput">{fmt(p.itemsPerSecond)}</td>
+                      <td data-label="p50 per batch (ms)" data-field="p50">{fmt(p.latencyMs.p50)}</td>
+                      <td data-label="p99 per batch (ms)">{fmt(p.latencyMs.p99)}</td>
+                      <td data-label="ms per item">{fmt(p.latencyMs.p50 / p.batch)}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -62,10 +62,10 @@ export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_
             {lanes.map((key) => (
               <tr key={key}>
                 <th scope="row">{LANE_TITLES[key]}</th>
-                <td>
+                <td data-label="$/hour">
                   <input type="number" min={0} step="0.01" aria-label={`${key} dollars per hour`} value={priceOf(key).dollarsPerHour} onChange={(e) => setEdited((p) => ({ ...p, [key]: { ...priceOf(key), dollarsPerHour: Number(e.target.value) } }))} />
                 </td>
-                <td>
+                <td data-label="Watts">
                   <input type="number" min={0} step="1" aria-label={`${key} watts`} value={priceOf(key).watts} onChange={(e) => setEdited((p) => ({ ...p, [key]: { ...priceOf(key), watts: Number(e.target.value) } }))} />
                 </td>
               </tr>
@@ -97,9 +97,9 @@ export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_
                         {deviceLabel(r)}
                       </span>
                     </th>
-                    <td data-field="throughput">{fmt(r.points[0]!.itemsPerSecond)}</td>
-                    <td data-field="dollars">{fmt(c.dollarsPerMillion)}</td>
-                    <td data-field="joules">{fmt(c.joulesPerInference)}</td>
+                    <td data-label="Throughput (items/s)" data-field="throughput">{fmt(r.points[0]!.itemsPerSecond)}</td>
+                    <td data-label="$ per million" data-field="dollars">{fmt(c.dollarsPerMillion)}</td>
+                    <td data-label="J per inference" data-field="joules">{fmt(c.joulesPerInference)}</td>
                   </tr>
                 );
               })}

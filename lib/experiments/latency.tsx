@@ -78,13 +78,13 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
                         threads: <span data-field="threads">{r.threads ?? "server default"}</span>
                       </span>
                     </th>
-                    <td>{s.n.toLocaleString("en-US")}</td>
-                    <td data-field="p50">{fmt(s.p50)}</td>
-                    <td>{s.medianCi95 ? `${fmt(s.medianCi95.low)}–${fmt(s.medianCi95.high)}` : "—"}</td>
-                    <td>
+                    <td data-label="Samples">{s.n.toLocaleString("en-US")}</td>
+                    <td data-label="p50 (ms)" data-field="p50">{fmt(s.p50)}</td>
+                    <td data-label="p50 95% CI">{s.medianCi95 ? `${fmt(s.medianCi95.low)}–${fmt(s.medianCi95.high)}` : "—"}</td>
+                    <td data-label="p90 / p99">
                       <span data-field="p90">{fmt(s.p90)}</span> / <span data-field="p99">{fmt(s.p99)}</span>
                     </td>
-                    <td>
+                    <td data-label="Start-up (ms)">
                       <span className="cell-line">
                         first run <span data-field="first-run">{r.phases.sessionReused ? "earlier job" : fmtMs(r.phases.firstRunMs, tick)}</span>
                       </span>
@@ -95,7 +95,7 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
                         </span>
                       )}
                     </td>
-                    <td data-field="agreement">{diffs.has(r.key) ? diffs.get(r.key)!.toExponential(2) : "—"}</td>
+                    <td data-label="Max |Δ| vs server CPU" data-field="agreement">{diffs.has(r.key) ? diffs.get(r.key)!.toExponential(2) : "—"}</td>
                   </tr>
                 );
               })}

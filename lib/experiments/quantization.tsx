@@ -97,10 +97,10 @@ export function QuantizationExperiment({ model = "digits-mlp", batch = 1, lanes 
                   return (
                     <tr key={id} data-variant={getModel(id)?.variant} data-lane={result.key}>
                       <th scope="row">{getModel(id)?.variant ?? id}</th>
-                      <td data-field="size">{fmt((sizeOf(id) ?? 0) / 1e6)}</td>
-                      <td data-field="p50">{fmt(p50)}</td>
-                      <td>{ref ? `${fmt(ref / p50)}×` : "—"}</td>
-                      <td>{metric ? `${metric.name} ${fmt(metric.value, 4)}${metric.baseline !== undefined ? ` (fp32 ${fmt(metric.baseline, 4)})` : ""}` : "reference"}</td>
+                      <td data-label="File (MB)" data-field="size">{fmt((sizeOf(id) ?? 0) / 1e6)}</td>
+                      <td data-label="p50 (ms)" data-field="p50">{fmt(p50)}</td>
+                      <td data-label="Speed vs fp32">{ref ? `${fmt(ref / p50)}×` : "—"}</td>
+                      <td data-label="Quality (real data)">{metric ? `${metric.name} ${fmt(metric.value, 4)}` : "reference"}</td>
                     </tr>
                   );
                 })}

@@ -71,10 +71,10 @@ export function RooflineExperiment({ model = "digits-mlp", maxBatch = 256, lanes
                   <LaneGroupRow title={r.title} device={deviceLabel(r)} colSpan={4} />
                   {r.points.map((p) => (
                     <tr key={p.batch} data-lane={r.key} data-batch={p.batch}>
-                      <th scope="row">{p.batch}</th>
-                      <td>{fmt(arithmeticIntensity(spec, p.batch))}</td>
-                      <td data-field="gflops">{fmt(p.gflopsPerSecond)}</td>
-                      <td>{peak && p.gflopsPerSecond !== null ? `${fmt((100 * p.gflopsPerSecond) / peak)}%` : "—"}</td>
+                      <th scope="row" data-label="Batch">{p.batch}</th>
+                      <td data-label="Intensity (FLOP/byte)">{fmt(arithmeticIntensity(spec, p.batch))}</td>
+                      <td data-label="Achieved (GFLOP/s)" data-field="gflops">{fmt(p.gflopsPerSecond)}</td>
+                      <td data-label="% of measured peak">{peak && p.gflopsPerSecond !== null ? `${fmt((100 * p.gflopsPerSecond) / peak)}%` : "—"}</td>
                     </tr>
                   ))}
                 </tbody>

@@ -158,13 +158,13 @@ export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4
                 <LaneGroupRow title={`${LANE_TITLES[r.key]}, max batch ${r.maxBatch}, max queue delay ${fmt(r.maxQueueDelayMs)} ms`} device={`${r.device ?? "unknown device"}${r.software ? " (software GPU)" : ""}`} colSpan={7} />
                 {r.points.map((p) => (
                   <tr key={p.concurrency} data-lane={r.key} data-concurrency={p.concurrency}>
-                    <th scope="row">{p.concurrency}</th>
-                    <td data-field="throughput">{fmt(p.throughputPerSecond)}</td>
-                    <td>{fmt(p.latencyMs.p50)}</td>
-                    <td data-field="p99">{fmt(p.latencyMs.p99)}</td>
-                    <td data-field="queue">{fmt(p.queueMs.p50)}</td>
-                    <td data-field="compute">{fmt(p.computeMs.p50)}</td>
-                    <td>{fmt(p.meanBatchRows)}</td>
+                    <th scope="row" data-label="Clients">{p.concurrency}</th>
+                    <td data-label="Throughput (req/s)" data-field="throughput">{fmt(p.throughputPerSecond)}</td>
+                    <td data-label="p50 (ms)">{fmt(p.latencyMs.p50)}</td>
+                    <td data-label="p99 (ms)" data-field="p99">{fmt(p.latencyMs.p99)}</td>
+                    <td data-label="Queue p50 (ms)" data-field="queue">{fmt(p.queueMs.p50)}</td>
+                    <td data-label="Compute p50 (ms)" data-field="compute">{fmt(p.computeMs.p50)}</td>
+                    <td data-label="Rows per batch">{fmt(p.meanBatchRows)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -414,19 +414,27 @@ export function DownloadNote({ lanes, modelIds, runtime }: { lanes: LaneKey[]; m
 
 /** How the browser lanes were timed: the clock's measured step and how many runs each sample spans. */
 export function TimerNote({ results }: { results: LaneResult[] }) {
-  const timed = results.filter((r): r is LaneResult & { timer: NonNullable<LaneResult["timer"]> } => r.timer !== null);
-  if (timed.length === 0) return null;
+  // One line per lane, however many models it ran (the quantization experiment runs several).
+  const lanes = new Map<LaneKey, { title: string; timer: NonNullable<LaneResult["timer"]>; counts: number[] }>();
+  for (const r of results) {
+    if (r.timer === null) continue;
+    const lane = lanes.get(r.key) ?? { title: r.title, timer: r.timer, counts: [] };
+    // The coarsest clock any of its runs saw is the one to report.
+    if (r.timer.resolutionMs > lane.timer.resolutionMs) lane.timer = r.timer;
+    lane.counts.push(...r.points.map((p) => p.runsPerSample ?? 1));
+    lanes.set(r.key, lane);
+  }
+  if (lanes.size === 0) return null;
   return (
     <div className="muted timer-note" data-testid="timer-note">
       Browser timing: each sample times enough runs to span at least 100 ticks of the clock, and reports their mean, so no figure is below what the clock can resolve.
       <ul>
-        {timed.map((r) => {
-          const counts = r.points.map((p) => p.runsPerSample ?? 1);
+        {[...lanes].map(([key, { title, timer, counts }]) => {
           const low = Math.min(...counts);
           const high = Math.max(...counts);
           return (
-            <li key={r.key} data-lane={r.key}>
-              {r.title}: timer resolution {fmt(r.timer.resolutionMs)} ms{r.timer.crossOriginIsolated ? "" : " (page not cross-origin isolated)"}; {low === high ? `${plural(low, "run")} per sample` : `${low.toLocaleString("en-US")}–${high.toLocaleString("en-US")} runs per sample (more for small batches)`}
+            <li key={key} data-lane={key}>
+              {title}: timer resolution {fmt(timer.resolutionMs)} ms{timer.crossOriginIsolated ? "" : " (page not cross-origin isolated)"}; {low === high ? `${plural(low, "run")} per sample` : `${low.toLocaleString("en-US")}–${high.toLocaleString("en-US")} runs per sample (more for faster runs)`}
             </li>
           );
         })}
