@@ -62,3 +62,21 @@ describe("experiment helpers", () => {
     expect(laneStatus("server-cpu", "digits-mlp", null, "HTTP 500", probe).reason).toMatch(/could not be asked/);
   });
 });
+
+describe("browser download sizes", () => {
+  it("come from the runtime files' real sizes and the registry's model size, never a guess", async () => {
+    const { browserDownloadBytes } = await import("@/lib/experiments/lanes");
+    const { browserRuntimeSizes } = await import("@/lib/browser/runtime-size.server");
+    const { statSync } = await import("node:fs");
+    const sizes = browserRuntimeSizes();
+    const wasmFile = statSync("public/ort/ort-wasm-simd-threaded.wasm").size;
+    expect(sizes.lanes.wasm!.files.find((f) => f.name === "ort-wasm-simd-threaded.wasm")!.bytes).toBe(wasmFile);
+    expect(sizes.lanes.wasm!.bytes).toBeGreaterThan(wasmFile);
+    expect(sizes.lanes.webgpu!.bytes).toBeGreaterThan(sizes.lanes.wasm!.bytes);
+    const wasm = browserDownloadBytes("browser-wasm-threads", "digits-mlp", sizes);
+    expect(wasm.runtime).toBe(sizes.lanes.wasm!.bytes);
+    expect(wasm.model).toBe(statSync("generated/models/digits-mlp.onnx").size);
+    expect(browserDownloadBytes("browser-webgpu", "digits-mlp", sizes).runtime).toBe(sizes.lanes.webgpu!.bytes);
+    expect(browserDownloadBytes("browser-wasm", "digits-mlp", null)).toEqual({ runtime: null, model: wasm.model });
+  });
+});
