@@ -1,7 +1,7 @@
 "use client";
 import { useMemo } from "react";
 import { getModel } from "@/lib/models/registry";
-import { PlotChart, type PlotModule } from "./chart";
+import { LOG_AXIS_TICKS, PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { kneeOf, SWEEP_MEASURE, sweepBatches } from "./sweep";
 import { fmt, plural, tickFormat } from "./format";
@@ -91,7 +91,7 @@ function sweepChart(results: LaneResult[], what: "throughput" | "latency") {
       height: 280,
       marginLeft: 64,
       x: { type: "log", base: 2, label: "Batch size (items) →", grid: true, tickFormat: tickFormat() },
-      y: { type: "log", label: what === "throughput" ? "↑ Throughput (items/s, log scale)" : "↑ Median latency per batch (log scale)", grid: true, tickFormat: tickFormat(what === "throughput" ? undefined : "ms") },
+      y: { type: "log", label: what === "throughput" ? "↑ Throughput (items/s, log scale)" : "↑ Median latency per batch (log scale)", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat(what === "throughput" ? undefined : "ms") },
       color: { legend: true },
       marks: [
         Plot.line(rows, { x: "batch", y: "value", stroke: "lane", marker: "circle" }),

@@ -15,6 +15,14 @@ export function preloadPlot(): Promise<PlotModule> {
 }
 
 /**
+ * Ticks a log axis asks for. d3 labels only the mantissas its count leaves
+ * room for: at 5, one decade reads 0.1, 0.2, 0.3, 0.4 ms and many decades
+ * read 0.01, 0.1, 1, 10 ms; at Plot's default (about one per 80 px) a
+ * decade labels every tick, and with units the labels collide.
+ */
+export const LOG_AXIS_TICKS = 5;
+
+/**
  * An axis of lane titles ("Your browser: WASM, 1 thread") that wraps them onto
  * lines rather than clipping them at the margin, with a margin that leaves
  * narrow screens room for the data. Spread `margin` into the plot options and

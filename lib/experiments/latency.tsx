@@ -2,7 +2,7 @@
 import { useMemo } from "react";
 import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
-import { PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
+import { LOG_AXIS_TICKS, PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
 import { LANE_KEYS, LANE_TITLES, type LaneKey, type LaneResult } from "./lanes";
 import { fmt, fmtMB, fmtMs, plural, tickFormat } from "./format";
 import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, TimerNote, useLaneRuns } from "./ui";
@@ -140,7 +140,7 @@ function boxPlot(results: LaneResult[]) {
       width,
       ...laneAxis.margin,
       marginRight: 24,
-      x: { type: "log", label: "Latency per run (log scale) →", grid: true, tickFormat: tickFormat("ms") },
+      x: { type: "log", label: "Latency per run (log scale) →", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat("ms") },
       y: { label: null, axis: null },
       marks: [laneAxis.mark, Plot.boxX(samples, { x: "ms", y: "lane" }), Plot.dot(firsts, { x: "ms", y: "lane", stroke: "#b42318", symbol: "diamond", r: 5, title: (d: { ms: number }) => `first run ${fmt(d.ms)} ms` })],
       caption: "Boxes: steady-state runs (median, quartiles, outliers). Red diamonds: the first run.",

@@ -1,7 +1,7 @@
 "use client";
 import { useMemo } from "react";
 import { getModel, type ModelSpec } from "@/lib/models/registry";
-import { PlotChart, type PlotModule } from "./chart";
+import { LOG_AXIS_TICKS, PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { SWEEP_MEASURE, sweepBatches } from "./sweep";
 import { fmt, tickFormat } from "./format";
@@ -98,8 +98,8 @@ function rooflineChart(results: LaneResult[], spec: ModelSpec) {
       width,
       height: 300,
       marginLeft: 56,
-      x: { type: "log", label: "Arithmetic intensity (FLOP per byte moved) →", grid: true, tickFormat: tickFormat() },
-      y: { type: "log", label: "↑ Achieved GFLOP/s", grid: true, tickFormat: tickFormat() },
+      x: { type: "log", label: "Arithmetic intensity (FLOP per byte moved) →", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat() },
+      y: { type: "log", label: "↑ Achieved GFLOP/s", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat() },
       color: { legend: true },
       marks: [Plot.ruleY(peaks, { y: "gflops", stroke: "lane", strokeDasharray: "4,3" }), Plot.line(rows, { x: "intensity", y: "gflops", stroke: "lane", marker: "circle" })],
     });

@@ -2,7 +2,7 @@
 import { useCallback, useMemo, useState } from "react";
 import type { Summary } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
-import { PlotChart, type PlotModule } from "./chart";
+import { LOG_AXIS_TICKS, PlotChart, type PlotModule } from "./chart";
 import { LANE_TITLES, type LaneKey, runServerJob, storedLane } from "./lanes";
 import { fmt, tickFormat } from "./format";
 import { ExperimentFrame, LaneGroupRow, LanePicker, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
@@ -204,7 +204,7 @@ function curveChart(results: ServingResult[]) {
       // Room for five-figure throughputs ("12,000"), which the default 40 px clips.
       marginLeft: 64,
       marginRight: 24,
-      x: { type: "log", label: "p99 latency (log scale) →", grid: true, tickFormat: tickFormat("ms") },
+      x: { type: "log", label: "p99 latency (log scale) →", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat("ms") },
       y: { label: "↑ Throughput (requests/s)", grid: true, tickFormat: tickFormat() },
       color: { legend: true },
       marks: [Plot.line(rows, { x: "p99", y: "throughput", stroke: "lane", marker: "circle" }), Plot.text(rows, { x: "p99", y: "throughput", text: (d: { clients: number }) => String(d.clients), dy: -10 })],

@@ -1,7 +1,7 @@
 "use client";
 import * as Plot from "@observablehq/plot";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { wrappedLabelAxis } from "@/lib/experiments/chart";
+import { LOG_AXIS_TICKS, wrappedLabelAxis } from "@/lib/experiments/chart";
 import { tickFormat } from "@/lib/experiments/format";
 import { laneLabel, type DeviceResult, type HardwareKind } from "../devices";
 
@@ -51,7 +51,7 @@ export function DeviceChart({ results, models }: { results: DeviceResult[]; mode
       ...rowAxis.margin,
       marginRight: 24,
       // Not Plot's SI default, which would print 0.1 ms as "100m".
-      x: { type: "log", label: "p50 latency per batch (log scale) →", grid: true, tickFormat: tickFormat("ms") },
+      x: { type: "log", label: "p50 latency per batch (log scale) →", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat("ms") },
       y: { label: null, domain: rows, axis: null },
       color: { domain: kinds, range: colors, legend: true },
       symbol: { domain: ["learner", "server benchmark"], legend: true },
