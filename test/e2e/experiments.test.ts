@@ -263,6 +263,43 @@ describe("experiments with WebGPU off", () => {
   });
 });
 
+describe("download progress on a slow network", () => {
+  let browser: LabBrowser;
+  beforeAll(async () => {
+    browser = await openBrowser({ webgpu: false });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("moves the progress bar with the bytes received, not at 0% until the download ends", async () => {
+    const { page } = browser;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.enable");
+    // ~3 MB/s: the 14 MB WASM runtime takes a few seconds, long enough to watch.
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: 3_000_000, uploadThroughput: 1_000_000 });
+    await page.goto(LATENCY_PAGE);
+    await setLanes(page, "latency", ["browser-wasm"]);
+    const section = page.locator('[data-experiment="latency"]');
+    await section.getByRole("button", { name: "Run" }).click();
+    const bar = section.locator('progress[data-lane="browser-wasm"]');
+    const during: Array<{ value: number; text: string }> = [];
+    await expect
+      .poll(
+        async () => {
+          const text = await section.locator(".run-progress").innerText().catch(() => "");
+          if (/downloading/.test(text)) during.push({ value: Number(await bar.getAttribute("value")), text });
+          return during.filter((d) => d.value > 0.2 && d.value < 0.9).length;
+        },
+        { timeout: 30_000, interval: 250 },
+      )
+      .toBeGreaterThan(0);
+    expect(during.at(-1)!.text).toMatch(/downloading the runtime and model: [\d.]+ of 14\.\d MB/);
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await section.getByRole("button", { name: "Stop" }).click();
+  });
+});
+
 describe("experiment results API", () => {
   it("rejects bad bodies with a 4xx JSON error naming the field, and oversized ones with 413", async () => {
     const post = (body: string) => fetch(`${baseUrl}/api/experiment-results`, { method: "POST", headers: { "content-type": "application/json" }, body });
