@@ -18,6 +18,12 @@ export interface BrowserRunRequest {
   seed: number;
   /** Return the first output of one run at batches[0] (for comparing with the server). */
   returnOutput: boolean;
+  /**
+   * Bytes of the runtime .wasm and the model the page expects (from
+   * /api/browser-runtime and the registry), for download progress when a
+   * response carries no Content-Length (compressed, for instance).
+   */
+  expectedBytes?: number | null;
 }
 
 export interface AdapterReport {
@@ -40,13 +46,17 @@ export interface BrowserEnvironment {
   executionProvider: BrowserLane;
   threads: number;
   adapter: AdapterReport | null;
+  /** performance.now()'s step in this worker, measured (0.1 ms when the page is not cross-origin isolated). */
+  timerResolutionMs: number;
 }
 
 export interface BrowserPoint {
   batch: number;
   latencyMs: Summary;
-  /** Kept for histograms; evenly thinned when long. */
+  /** Kept for histograms; evenly thinned when long. Each is the mean of runsPerSample calls. */
   samplesMs: number[];
+  /** Calls timed together per sample, so each sample spans ≥ 100 timer ticks. */
+  runsPerSample: number;
   itemsPerSecond: number;
   elapsedMs: number;
   cappedEarly: boolean;

@@ -6,10 +6,11 @@
  * no ORT bytes reach the page before a learner starts an experiment.
  */
 import type * as Ort from "onnxruntime-web";
-import { measure } from "@/lib/inference/stats";
+import { calibrateRunsPerSample, measure, timerResolution } from "@/lib/inference/stats";
 import { getModel, makeInput, type InputTensor } from "@/lib/models/registry";
+import { BUILDS, ORT_BASE } from "./builds";
 import { modelUrl } from "./models";
-import type { AdapterReport, BrowserLane, BrowserPoint, BrowserRunRequest, BrowserRunResult, WorkerEvent } from "./protocol";
+import type { AdapterReport, BrowserPoint, BrowserRunRequest, BrowserRunResult, WorkerEvent } from "./protocol";
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -30,24 +31,13 @@ interface GpuNavigator {
   gpu?: { requestAdapter(options?: object): Promise<GpuAdapter | null> };
 }
 
-/**
- * One build per lane, each with only what it needs: ort.wasm is the plain
- * SIMD/threaded CPU runtime; ort.webgpu carries the native WebGPU execution
- * provider (the asyncify WASM build). Never a list of providers: onnxruntime-web's
- * ['webgpu','wasm'] falls back silently, and a WASM run must never look like WebGPU.
- */
-const BUILDS: Record<BrowserLane, { module: string; wasm: string }> = {
-  wasm: { module: "ort.wasm.min.mjs", wasm: "ort-wasm-simd-threaded.wasm" },
-  webgpu: { module: "ort.webgpu.min.mjs", wasm: "ort-wasm-simd-threaded.asyncify.wasm" },
-};
-const ORT_BASE = "/ort/";
 const SAMPLES_KEPT = 2000;
 
 const post = (event: WorkerEvent) => self.postMessage(event);
 
 class UnavailableError extends Error {}
 
-async function fetchBytes(url: string, onBytes: (n: number, total: number) => void): Promise<Uint8Array> {
+async function fetchBytes(url: string, onBytes: (received: number, total: number | null) => void): Promise<Uint8Array> {
   const response = await fetch(url);
   if (!response.ok) {
     let detail = `${response.status}`;
@@ -58,7 +48,10 @@ async function fetchBytes(url: string, onBytes: (n: number, total: number) => vo
     }
     throw new Error(`download of ${url} failed: ${detail}`);
   }
-  const total = Number(response.headers.get("content-length") ?? 0);
+  // A compressed response's Content-Length counts compressed bytes, not the ones the reader yields.
+  const length = response.headers.get("content-encoding") ? null : Number(response.headers.get("content-length") ?? Number.NaN);
+  const total = length !== null && length > 0 ? length : null;
+  onBytes(0, total);
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -105,6 +98,35 @@ function tensorOf(ort: typeof Ort, input: InputTensor): Ort.Tensor {
   return new ort.Tensor(input.dtype, input.data as Float32Array, input.dims);
 }
 
+/**
+ * Progress of the runtime and model downloads together, in real bytes. The
+ * total is known once every response has answered (Content-Length), or from
+ * what the page expects when a response does not say.
+ */
+function downloadProgress(expectedBytes: number | null) {
+  const received = new Map<string, number>();
+  const totals = new Map<string, number | null>();
+  let lastReport = 0;
+  const report = (force: boolean) => {
+    const now = performance.now();
+    if (!force && now - lastReport < 100) return;
+    lastReport = now;
+    const got = [...received.values()].reduce((a, b) => a + b, 0);
+    const known = totals.size === 2 && [...totals.values()].every((t) => t !== null) ? [...totals.values()].reduce<number>((a, b) => a + b!, 0) : null;
+    const total = known ?? (expectedBytes && expectedBytes >= got ? expectedBytes : null);
+    const mb = (n: number) => (n / 1e6).toFixed(1);
+    post({ type: "progress", fraction: total ? Math.min(1, got / total) : 0, message: `downloading the runtime and model: ${mb(got)}${total ? ` of ${mb(total)}` : ""} MB` });
+  };
+  return {
+    track: (label: string) => (bytes: number, total: number | null) => {
+      if (!totals.has(label)) totals.set(label, total);
+      received.set(label, bytes);
+      report(false);
+    },
+    done: () => report(true),
+  };
+}
+
 function thin(samples: number[]): number[] {
   const round = (v: number) => Math.round(v * 10_000) / 10_000;
   if (samples.length <= SAMPLES_KEPT) return samples.map(round);
@@ -117,6 +139,8 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   if (!spec) throw new Error(`unknown model ${request.modelId}`);
   const build = BUILDS[request.lane];
   const adapter = request.lane === "webgpu" ? await webgpuAdapter() : null;
+  // Measured, not assumed: the step depends on isolation and on the browser.
+  const resolutionMs = timerResolution();
 
   post({ type: "progress", fraction: 0, message: "loading onnxruntime-web" });
   const t0 = performance.now();
@@ -129,15 +153,11 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   ort.env.wasm.wasmPaths = ORT_BASE;
   ort.env.logLevel = "error";
 
+  // The runtime .wasm is fetched here, not by onnxruntime-web, so the progress bar can follow its bytes.
   const t1 = performance.now();
-  let lastReport = 0;
-  const onBytes = (label: string) => (received: number, total: number) => {
-    const now = performance.now();
-    if (now - lastReport < 100) return;
-    lastReport = now;
-    post({ type: "progress", fraction: 0, message: `downloading ${label}: ${(received / 1e6).toFixed(1)}${total ? ` of ${(total / 1e6).toFixed(1)}` : ""} MB` });
-  };
-  const [wasmBinary, modelBytes] = await Promise.all([fetchBytes(`${ORT_BASE}${build.wasm}`, onBytes("runtime")), fetchBytes(modelUrl(spec.id), onBytes("model"))]);
+  const download = downloadProgress(request.expectedBytes ?? null);
+  const [wasmBinary, modelBytes] = await Promise.all([fetchBytes(`${ORT_BASE}${build.wasm}`, download.track("runtime")), fetchBytes(modelUrl(spec.id), download.track("model"))]);
+  download.done();
   const downloadMs = performance.now() - t1;
   ort.env.wasm.wasmBinary = wasmBinary;
   if (adapter) ort.env.webgpu.adapter = adapter as unknown as typeof ort.env.webgpu.adapter;
@@ -173,14 +193,21 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   const points: BrowserPoint[] = [];
   for (const [index, batch] of request.batches.entries()) {
     const feeds = index === 0 ? firstFeeds : feedsFor(batch, batch);
-    const result = await measure(() => session.run(feeds), request.measure, {
-      onProgress: (fraction) => post({ type: "progress", fraction: (index + fraction) / request.batches.length, message: `batch ${batch}` }),
+    const call = () => session.run(feeds);
+    post({ type: "progress", fraction: index / request.batches.length, message: `measuring batch ${batch}: warming up` });
+    for (let i = 0; i < request.measure.warmupRuns; i += 1) await call();
+    // After warm-up, so kernel compilation does not make calls look slow and samples too short.
+    const runsPerSample = await calibrateRunsPerSample(call, resolutionMs);
+    const result = await measure(call, { ...request.measure, warmupRuns: 0 }, {
+      runsPerSample,
+      onProgress: (fraction) => post({ type: "progress", fraction: (index + fraction) / request.batches.length, message: `measuring batch ${batch}` }),
     });
     points.push({
       batch,
       latencyMs: result.summary,
       samplesMs: thin(result.samplesMs),
-      itemsPerSecond: (result.samplesMs.length * batch * 1000) / result.elapsedMs,
+      runsPerSample: result.runsPerSample,
+      itemsPerSecond: (result.runs * batch * 1000) / result.elapsedMs,
       elapsedMs: result.elapsedMs,
       cappedEarly: result.cappedEarly,
     });
@@ -217,6 +244,7 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
       executionProvider: request.lane,
       threads: request.lane === "wasm" ? (ort.env.wasm.numThreads ?? threads) : 1,
       adapter: adapterReport,
+      timerResolutionMs: resolutionMs,
     },
     phases: { runtimeImportMs, downloadMs, downloadBytes: wasmBinary.byteLength + modelBytes.byteLength, sessionCreateMs, firstRunMs },
     points,

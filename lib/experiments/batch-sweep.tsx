@@ -1,11 +1,11 @@
 "use client";
 import { useMemo } from "react";
 import { getModel } from "@/lib/models/registry";
-import { PlotChart, type PlotModule } from "./chart";
+import { LOG_AXIS_TICKS, PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { kneeOf, SWEEP_MEASURE, sweepBatches } from "./sweep";
-import { fmt } from "./format";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
+import { fmt, plural, tickFormat } from "./format";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneGroupRow, LaneRunControls, pageEnvironment, ResultActions, resultRows, TimerNote, useLaneRuns } from "./ui";
 
 export interface BatchSweepExperimentProps {
   model?: string;
@@ -32,18 +32,16 @@ export function BatchSweepExperiment({ model = "digits-mlp", maxBatch = 64, lane
 
   return (
     <ExperimentFrame title={title ?? `Batch sweep of ${spec.title}: batch 1 to ${cap}`} kind="batch-sweep">
-      <p className="muted">Each lane runs batches {batches.join(", ")} with the server&apos;s offline-scenario rules (at least {SWEEP_MEASURE.minRuns} runs and {SWEEP_MEASURE.minDurationMs} ms per batch after warm-up). The knee is the smallest batch within 10% of the lane&apos;s best throughput.</p>
+      <p className="muted">Each lane runs batches {batches.join(", ")} with the server&apos;s offline-scenario rules (at least {plural(SWEEP_MEASURE.minRuns, "sample")} and {fmt(SWEEP_MEASURE.minDurationMs)} ms per batch after warm-up). The knee is the smallest batch within 10% of the lane&apos;s best throughput.</p>
       <LaneRunControls lanes={lanes} runs={runs} />
       {results.length > 0 && (
         <>
           {throughputChart && <PlotChart build={throughputChart} label="Line chart of throughput in items per second against batch size, one line per lane, knee marked; the table below has the numbers." />}
           {latencyChart && <PlotChart build={latencyChart} label="Line chart of median latency per batch in milliseconds against batch size, one line per lane; the table below has the numbers." />}
           <table className="result-table" data-testid="sweep-table">
-            <caption>Throughput (items/s) and median latency per batch (ms) for each lane; ★ marks the knee</caption>
+            <caption>Throughput (items/s) and latency per batch (ms) for each lane; ★ marks the knee</caption>
             <thead>
               <tr>
-                <th scope="col">Lane</th>
-                <th scope="col">Device</th>
                 <th scope="col">Batch</th>
                 <th scope="col">Throughput (items/s)</th>
                 <th scope="col">p50 per batch (ms)</th>
@@ -51,26 +49,28 @@ export function BatchSweepExperiment({ model = "digits-mlp", maxBatch = 64, lane
                 <th scope="col">ms per item</th>
               </tr>
             </thead>
-            <tbody>
-              {results.flatMap((r) => {
-                const knee = kneeOf(r.points);
-                return r.points.map((p) => (
-                  <tr key={`${r.key}-${p.batch}`} data-lane={r.key} data-batch={p.batch}>
-                    <th scope="row">{r.title}</th>
-                    <td>{deviceLabel(r)}</td>
-                    <td>
-                      {p.batch}
-                      {knee?.batch === p.batch ? " ★ knee" : ""}
-                    </td>
-                    <td data-field="throughput">{fmt(p.itemsPerSecond)}</td>
-                    <td data-field="p50">{fmt(p.latencyMs.p50)}</td>
-                    <td>{fmt(p.latencyMs.p99)}</td>
-                    <td>{fmt(p.latencyMs.p50 / p.batch)}</td>
-                  </tr>
-                ));
-              })}
-            </tbody>
+            {results.map((r) => {
+              const knee = kneeOf(r.points);
+              return (
+                <tbody key={r.key} data-lane={r.key}>
+                  <LaneGroupRow title={r.title} device={deviceLabel(r)} colSpan={5} />
+                  {r.points.map((p) => (
+                    <tr key={p.batch} data-lane={r.key} data-batch={p.batch}>
+                      <th scope="row" data-label="Batch">
+                        {p.batch}
+                        {knee?.batch === p.batch ? " ★ knee" : ""}
+                      </th>
+                      <td data-label="Throughput (items/s)" data-field="throughput">{fmt(p.itemsPerSecond)}</td>
+                      <td data-label="p50 per batch (ms)" data-field="p50">{fmt(p.latencyMs.p50)}</td>
+                      <td data-label="p99 per batch (ms)">{fmt(p.latencyMs.p99)}</td>
+                      <td data-label="ms per item">{fmt(p.latencyMs.p50 / p.batch)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              );
+            })}
           </table>
+          <TimerNote results={results} />
           <BrowserEnvironmentNote results={results} />
           <ResultActions name={`batch-sweep-${model}`} rows={resultRows("batch-sweep", model, results)} json={{ experiment: "batch-sweep", model, batches, measure: SWEEP_MEASURE, environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined, kneeBatch: kneeOf(r.points)?.batch ?? null })) }} saved={saved} />
         </>
@@ -89,8 +89,9 @@ function sweepChart(results: LaneResult[], what: "throughput" | "latency") {
     return Plot.plot({
       width,
       height: 280,
-      x: { type: "log", base: 2, label: "Batch size (items) →", grid: true },
-      y: { type: "log", label: what === "throughput" ? "↑ Throughput (items/s, log)" : "↑ Median latency per batch (ms, log)", grid: true },
+      marginLeft: 64,
+      x: { type: "log", base: 2, label: "Batch size (items) →", grid: true, tickFormat: tickFormat() },
+      y: { type: "log", label: what === "throughput" ? "↑ Throughput (items/s, log scale)" : "↑ Median latency per batch (log scale)", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat(what === "throughput" ? undefined : "ms") },
       color: { legend: true },
       marks: [
         Plot.line(rows, { x: "batch", y: "value", stroke: "lane", marker: "circle" }),

@@ -2,10 +2,10 @@
 import { useCallback, useMemo, useState } from "react";
 import { DEFAULT_MEASURE } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
-import { PlotChart, type PlotModule } from "./chart";
-import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
-import { fmt } from "./format";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
+import { PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
+import { LANE_KEYS, LANE_TITLES, type LaneKey, type LaneResult } from "./lanes";
+import { fmt, tickFormat } from "./format";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, TimerNote, useLaneRuns } from "./ui";
 
 export interface LanePrice {
   dollarsPerHour: number;
@@ -61,11 +61,11 @@ export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_
           <tbody>
             {lanes.map((key) => (
               <tr key={key}>
-                <th scope="row">{key}</th>
-                <td>
+                <th scope="row">{LANE_TITLES[key]}</th>
+                <td data-label="$/hour">
                   <input type="number" min={0} step="0.01" aria-label={`${key} dollars per hour`} value={priceOf(key).dollarsPerHour} onChange={(e) => setEdited((p) => ({ ...p, [key]: { ...priceOf(key), dollarsPerHour: Number(e.target.value) } }))} />
                 </td>
-                <td>
+                <td data-label="Watts">
                   <input type="number" min={0} step="1" aria-label={`${key} watts`} value={priceOf(key).watts} onChange={(e) => setEdited((p) => ({ ...p, [key]: { ...priceOf(key), watts: Number(e.target.value) } }))} />
                 </td>
               </tr>
@@ -80,8 +80,7 @@ export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_
             <caption>Measured throughput (items/s) turned into cost ($ per million inferences) and energy (J per inference)</caption>
             <thead>
               <tr>
-                <th scope="col">Lane</th>
-                <th scope="col">Device</th>
+                <th scope="col">Lane and device</th>
                 <th scope="col">Throughput (items/s)</th>
                 <th scope="col">$ per million</th>
                 <th scope="col">J per inference</th>
@@ -92,16 +91,21 @@ export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_
                 const c = costOf(r.points[0]!.itemsPerSecond, priceOf(r.key));
                 return (
                   <tr key={r.key} data-lane={r.key}>
-                    <th scope="row">{r.title}</th>
-                    <td>{deviceLabel(r)}</td>
-                    <td data-field="throughput">{fmt(r.points[0]!.itemsPerSecond)}</td>
-                    <td data-field="dollars">{fmt(c.dollarsPerMillion)}</td>
-                    <td data-field="joules">{fmt(c.joulesPerInference)}</td>
+                    <th scope="row">
+                      {r.title}
+                      <span className="cell-note" data-field="device">
+                        {deviceLabel(r)}
+                      </span>
+                    </th>
+                    <td data-label="Throughput (items/s)" data-field="throughput">{fmt(r.points[0]!.itemsPerSecond)}</td>
+                    <td data-label="$ per million" data-field="dollars">{fmt(c.dollarsPerMillion)}</td>
+                    <td data-label="J per inference" data-field="joules">{fmt(c.joulesPerInference)}</td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
+          <TimerNote results={results} />
           <BrowserEnvironmentNote results={results} />
           <ResultActions name={`cost-${model}`} rows={resultRows("cost", model, results).map((row) => ({ ...row, ...priceOf(row.lane as LaneKey), ...costOf(Number(row.items_per_s), priceOf(row.lane as LaneKey)) }))} json={{ experiment: "cost", model, batch, prices: Object.fromEntries(lanes.map((k) => [k, priceOf(k)])), environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined, ...costOf(r.points[0]!.itemsPerSecond, priceOf(r.key)) })) }} saved={saved} />
         </>
@@ -111,12 +115,15 @@ export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_
 }
 
 function costChart(results: LaneResult[], priceOf: (key: LaneKey) => LanePrice) {
-  return (Plot: PlotModule, width: number) =>
-    Plot.plot({
+  return (Plot: PlotModule, width: number) => {
+    const laneAxis = wrappedLabelAxis(Plot, width, "y", "left");
+    return Plot.plot({
       width,
-      marginLeft: 190,
-      x: { label: "$ per million inferences →", grid: true },
-      y: { label: null },
-      marks: [Plot.barX(results.map((r) => ({ lane: r.title, dollars: costOf(r.points[0]!.itemsPerSecond, priceOf(r.key)).dollarsPerMillion ?? 0 })), { x: "dollars", y: "lane", fill: "#0b5cad" }), Plot.ruleX([0])],
+      ...laneAxis.margin,
+      marginRight: 24,
+      x: { label: "$ per million inferences →", grid: true, tickFormat: tickFormat() },
+      y: { label: null, axis: null },
+      marks: [laneAxis.mark, Plot.barX(results.map((r) => ({ lane: r.title, dollars: costOf(r.points[0]!.itemsPerSecond, priceOf(r.key)).dollarsPerMillion ?? 0 })), { x: "dollars", y: "lane", fill: "#0b5cad" }), Plot.ruleX([0])],
     });
+  };
 }

@@ -6,7 +6,9 @@
 import type { BrowserProbe } from "@/lib/browser/probe";
 import type { BrowserRunResult } from "@/lib/browser/protocol";
 import { BrowserLaneUnavailable, runInBrowser } from "@/lib/browser/runner";
+import type { BrowserRuntimeSizes } from "@/lib/browser/builds";
 import { browserModelIds } from "@/lib/browser/models";
+import { evaluationOf } from "@/lib/models/registry";
 import type { MeasureOptions, Summary } from "@/lib/inference/stats";
 import type { StoredLane } from "./schema";
 
@@ -41,7 +43,7 @@ export interface Capabilities {
   models: Array<{ id: string; ready: boolean }>;
 }
 
-/** The first sentence a learner reads; the runtime's own words follow in brackets for whoever runs the server. */
+/** The sentence a learner reads; the runtime's own words are one click away, for whoever runs the server. */
 const SERVER_LANE_PLAIN: Record<string, string> = {
   cuda: "This server has no NVIDIA GPU it can use.",
   webgpu: "This server has no GPU driver that WebGPU can use.",
@@ -50,8 +52,10 @@ const SERVER_LANE_PLAIN: Record<string, string> = {
 
 export interface LaneStatus {
   available: boolean;
-  /** Plain words for a learner; null when available. */
+  /** Plain words for a learner, one line; null when available. */
   reason: string | null;
+  /** The runtime's own words (often a multi-line error), for whoever runs the server: shown on demand. */
+  detail?: string | null;
   device: string | null;
   software: boolean | null;
 }
@@ -63,7 +67,7 @@ export function laneStatus(key: LaneKey, modelId: string, capabilities: Capabili
     if (!capabilities) return { available: false, reason: "Asking the server which lanes it has…", device: null, software: null };
     const lane = capabilities.lanes.find((l) => `server-${l.id}` === key);
     if (!lane) return { available: false, reason: "This server has no such lane.", device: null, software: null };
-    if (!lane.available) return { available: false, reason: `${SERVER_LANE_PLAIN[lane.id] ?? "Not available on this server."} (The server says: ${lane.reason ?? "no reason given"}.)`, device: lane.device, software: lane.software };
+    if (!lane.available) return { available: false, reason: SERVER_LANE_PLAIN[lane.id] ?? "Not available on this server.", detail: lane.reason ?? "no reason given", device: lane.device, software: lane.software };
     const model = capabilities.models.find((m) => m.id === modelId);
     if (model && !model.ready) return { available: false, reason: "The server has not built this model yet (npm run models:build).", device: lane.device, software: lane.software };
     return { available: true, reason: null, device: lane.device, software: lane.software };
@@ -89,6 +93,8 @@ export interface ResultPoint {
   gflopsPerSecond: number | null;
   samplesMs?: number[];
   cappedEarly: boolean;
+  /** Calls timed together per sample (browser lanes: enough to span 100 timer ticks). */
+  runsPerSample?: number;
 }
 
 export interface LaneResult {
@@ -110,6 +116,8 @@ export interface LaneResult {
     sessionReused: boolean;
   };
   points: ResultPoint[];
+  /** The browser's clock as measured in the worker; null for server lanes (Node's clock resolves well under a microsecond). */
+  timer: { resolutionMs: number; crossOriginIsolated: boolean } | null;
   environment: Record<string, unknown>;
   benchmarkRunId: string | null;
   output: BrowserRunResult["output"];
@@ -135,10 +143,19 @@ function gflops(flopsPerItem: number | null | undefined, batch: number, p50: num
   return (flopsPerItem * batch) / (p50 * 1e6);
 }
 
-async function runBrowserLane(key: LaneKey, plan: RunPlan, probe: BrowserProbe, onProgress: Progress, signal: AbortSignal): Promise<LaneResult> {
+/** Bytes a browser lane downloads for a model: its runtime's files and the model file; null when either is unknown. */
+export function browserDownloadBytes(key: LaneKey, modelId: string, runtime: BrowserRuntimeSizes | null): { runtime: number | null; model: number | null } {
+  const lane = key === "browser-webgpu" ? "webgpu" : "wasm";
+  return { runtime: runtime?.lanes[lane]?.bytes ?? null, model: evaluationOf(modelId)?.sizeBytes ?? null };
+}
+
+async function runBrowserLane(key: LaneKey, plan: RunPlan, probe: BrowserProbe, onProgress: Progress, signal: AbortSignal, runtime: BrowserRuntimeSizes | null): Promise<LaneResult> {
   const lane = key === "browser-webgpu" ? "webgpu" : "wasm";
   const threads = key === "browser-wasm-threads" ? probe.wasmThreads : 1;
-  const result = await runInBrowser({ lane, modelId: plan.modelId, batches: plan.batches, measure: plan.measure, threads, seed: 1, returnOutput: plan.returnOutput ?? false }, onProgress, signal);
+  const sizes = browserDownloadBytes(key, plan.modelId, runtime);
+  const wasmFile = runtime?.lanes[lane]?.files.find((f) => f.name.endsWith(".wasm"))?.bytes;
+  const expectedBytes = wasmFile !== undefined && sizes.model !== null ? wasmFile + sizes.model : null;
+  const result = await runInBrowser({ lane, modelId: plan.modelId, batches: plan.batches, measure: plan.measure, threads, seed: 1, returnOutput: plan.returnOutput ?? false, expectedBytes }, onProgress, signal);
   const env = result.environment;
   const adapter = env.adapter;
   const software = lane === "webgpu" && adapter?.isFallbackAdapter === true;
@@ -153,7 +170,8 @@ async function runBrowserLane(key: LaneKey, plan: RunPlan, probe: BrowserProbe, 
     softwareUnknown,
     threads: env.threads,
     phases: { downloadMs: result.phases.downloadMs, downloadBytes: result.phases.downloadBytes, sessionCreateMs: result.phases.sessionCreateMs, firstRunMs: result.phases.firstRunMs, sessionReused: false },
-    points: result.points.map((p) => ({ batch: p.batch, latencyMs: p.latencyMs, itemsPerSecond: p.itemsPerSecond, gflopsPerSecond: gflops(plan.flopsPerItem, p.batch, p.latencyMs.p50), samplesMs: p.samplesMs, cappedEarly: p.cappedEarly })),
+    points: result.points.map((p) => ({ batch: p.batch, latencyMs: p.latencyMs, itemsPerSecond: p.itemsPerSecond, gflopsPerSecond: gflops(plan.flopsPerItem, p.batch, p.latencyMs.p50), samplesMs: p.samplesMs, cappedEarly: p.cappedEarly, runsPerSample: p.runsPerSample })),
+    timer: { resolutionMs: env.timerResolutionMs, crossOriginIsolated: env.crossOriginIsolated },
     environment: { ...env, runtimeImportMs: result.phases.runtimeImportMs },
     benchmarkRunId: null,
     output: result.output,
@@ -267,6 +285,7 @@ async function runServerLane(key: LaneKey, plan: RunPlan, onProgress: Progress, 
       sessionReused: !job.results!.session.created,
     },
     points,
+    timer: null,
     environment: { server: true, lane: job.lane },
     benchmarkRunId: job.id,
     output,
@@ -274,13 +293,13 @@ async function runServerLane(key: LaneKey, plan: RunPlan, onProgress: Progress, 
 }
 
 /** Lanes run one after another: measuring two at once on shared cores would corrupt both. */
-export async function runLanes(keys: LaneKey[], plan: RunPlan, probe: BrowserProbe | null, onProgress: (key: LaneKey, fraction: number, message: string) => void, signal: AbortSignal): Promise<LaneOutcome[]> {
+export async function runLanes(keys: LaneKey[], plan: RunPlan, probe: BrowserProbe | null, onProgress: (key: LaneKey, fraction: number, message: string) => void, signal: AbortSignal, runtime: BrowserRuntimeSizes | null = null): Promise<LaneOutcome[]> {
   const outcomes: LaneOutcome[] = [];
   for (const key of keys) {
     if (signal.aborted) break;
     try {
       const progress: Progress = (f, m) => onProgress(key, f, m);
-      const result = key.startsWith("browser-") ? await runBrowserLane(key, plan, probe!, progress, signal) : await runServerLane(key, plan, progress, signal);
+      const result = key.startsWith("browser-") ? await runBrowserLane(key, plan, probe!, progress, signal, runtime) : await runServerLane(key, plan, progress, signal);
       outcomes.push({ key, ok: true, result });
     } catch (error) {
       if (signal.aborted) break;

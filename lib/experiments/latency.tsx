@@ -2,10 +2,10 @@
 import { useMemo } from "react";
 import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
-import { PlotChart, type PlotModule } from "./chart";
+import { LOG_AXIS_TICKS, PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
 import { LANE_KEYS, LANE_TITLES, type LaneKey, type LaneResult } from "./lanes";
-import { fmt } from "./format";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
+import { fmt, fmtMB, fmtMs, plural, tickFormat } from "./format";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, TimerNote, useLaneRuns } from "./ui";
 
 export interface LatencyExperimentProps {
   model?: string;
@@ -44,52 +44,64 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
   return (
     <ExperimentFrame title={title ?? `Latency of ${spec.title}, batch ${batch}`} kind="latency">
       <p className="muted">
-        Each lane loads the model, times its first run, warms up ({measure.warmupRuns} untimed runs), then measures at least {measure.minRuns} runs and {measure.minDurationMs / 1000} s: the server engine&apos;s rules, so the lanes compare.
+        Each lane loads the model, times its first run, warms up ({plural(measure.warmupRuns, "untimed run")}), then measures at least {plural(measure.minRuns, "sample")} and {fmt(measure.minDurationMs / 1000)} s: the server engine&apos;s rules, so the lanes compare.
       </p>
       <LaneRunControls lanes={lanes} runs={runs} />
       {results.length > 0 && (
         <>
           {build && <PlotChart build={build} label={`Box plot of steady-state latency per run in milliseconds for ${results.map((r) => r.title).join(", ")}; the table below has the numbers.`} />}
           <table className="result-table" data-testid="latency-table">
-            <caption>Latency in milliseconds (steady state after warm-up; first run and session creation timed separately)</caption>
+            <caption>Latency in milliseconds (steady state after warm-up; first run, session creation and download timed separately)</caption>
             <thead>
               <tr>
-                <th scope="col">Lane</th>
-                <th scope="col">Device</th>
-                <th scope="col">Threads</th>
-                <th scope="col">Runs</th>
+                <th scope="col">Lane and device</th>
+                <th scope="col">Samples</th>
                 <th scope="col">p50 (ms)</th>
-                <th scope="col">p90 (ms)</th>
-                <th scope="col">p99 (ms)</th>
-                <th scope="col">p50 95% CI (ms)</th>
-                <th scope="col">First run (ms)</th>
-                <th scope="col">Session create (ms)</th>
-                <th scope="col">Download (ms)</th>
+                <th scope="col">p50 95% CI</th>
+                <th scope="col">p90 / p99</th>
+                <th scope="col">Start-up (ms)</th>
                 <th scope="col">Max |Δ| vs server CPU</th>
               </tr>
             </thead>
             <tbody>
               {results.map((r) => {
                 const s = r.points[0]!.latencyMs;
+                const tick = r.timer?.resolutionMs ?? null;
                 return (
                   <tr key={r.key} data-lane={r.key}>
-                    <th scope="row">{r.title}</th>
-                    <td data-field="device">{deviceLabel(r)}</td>
-                    <td data-field="threads">{r.threads ?? "server default"}</td>
-                    <td>{s.n}</td>
-                    <td data-field="p50">{fmt(s.p50)}</td>
-                    <td data-field="p90">{fmt(s.p90)}</td>
-                    <td data-field="p99">{fmt(s.p99)}</td>
-                    <td>{s.medianCi95 ? `${fmt(s.medianCi95.low)}–${fmt(s.medianCi95.high)}` : "—"}</td>
-                    <td data-field="first-run">{r.phases.sessionReused ? "earlier job" : fmt(r.phases.firstRunMs)}</td>
-                    <td>{r.phases.sessionReused ? "reused" : fmt(r.phases.sessionCreateMs)}</td>
-                    <td>{r.phases.downloadMs === null ? "n/a" : `${fmt(r.phases.downloadMs)} (${fmt((r.phases.downloadBytes ?? 0) / 1e6)} MB)`}</td>
-                    <td data-field="agreement">{diffs.has(r.key) ? diffs.get(r.key)!.toExponential(2) : "—"}</td>
+                    <th scope="row">
+                      {r.title}
+                      <span className="cell-note" data-field="device">
+                        {deviceLabel(r)}
+                      </span>
+                      <span className="cell-note">
+                        threads: <span data-field="threads">{r.threads ?? "server default"}</span>
+                      </span>
+                    </th>
+                    <td data-label="Samples">{s.n.toLocaleString("en-US")}</td>
+                    <td data-label="p50 (ms)" data-field="p50">{fmt(s.p50)}</td>
+                    <td data-label="p50 95% CI">{s.medianCi95 ? `${fmt(s.medianCi95.low)}–${fmt(s.medianCi95.high)}` : "—"}</td>
+                    <td data-label="p90 / p99">
+                      <span data-field="p90">{fmt(s.p90)}</span> / <span data-field="p99">{fmt(s.p99)}</span>
+                    </td>
+                    <td data-label="Start-up (ms)">
+                      <span className="cell-line">
+                        first run <span data-field="first-run">{r.phases.sessionReused ? "earlier job" : fmtMs(r.phases.firstRunMs, tick)}</span>
+                      </span>
+                      <span className="cell-line">session {r.phases.sessionReused ? "reused" : fmtMs(r.phases.sessionCreateMs, tick)}</span>
+                      {r.phases.downloadMs !== null && (
+                        <span className="cell-line">
+                          download {fmtMs(r.phases.downloadMs, tick)} ({fmtMB(r.phases.downloadBytes)})
+                        </span>
+                      )}
+                    </td>
+                    <td data-label="Max |Δ| vs server CPU" data-field="agreement">{diffs.has(r.key) ? diffs.get(r.key)!.toExponential(2) : "—"}</td>
                   </tr>
                 );
               })}
             </tbody>
           </table>
+          <TimerNote results={results} />
           {results.some((r) => r.points[0]!.latencyMs.warnings.length > 0) && (
             <details>
               <summary>Statistical caveats</summary>
@@ -123,12 +135,14 @@ function boxPlot(results: LaneResult[]) {
   return (Plot: PlotModule, width: number) => {
     const samples = results.flatMap((r) => (r.points[0]!.samplesMs ?? []).map((ms) => ({ lane: r.title, ms })));
     const firsts = results.filter((r) => r.phases.firstRunMs !== null && !r.phases.sessionReused).map((r) => ({ lane: r.title, ms: r.phases.firstRunMs! }));
+    const laneAxis = wrappedLabelAxis(Plot, width, "y", "left");
     return Plot.plot({
       width,
-      marginLeft: 190,
-      x: { type: "log", label: "Latency per run (ms, log scale) →", grid: true },
-      y: { label: null },
-      marks: [Plot.boxX(samples, { x: "ms", y: "lane" }), Plot.dot(firsts, { x: "ms", y: "lane", stroke: "#b42318", symbol: "diamond", r: 5, title: (d: { ms: number }) => `first run ${d.ms.toFixed(3)} ms` })],
+      ...laneAxis.margin,
+      marginRight: 24,
+      x: { type: "log", label: "Latency per run (log scale) →", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat("ms") },
+      y: { label: null, axis: null },
+      marks: [laneAxis.mark, Plot.boxX(samples, { x: "ms", y: "lane" }), Plot.dot(firsts, { x: "ms", y: "lane", stroke: "#b42318", symbol: "diamond", r: 5, title: (d: { ms: number }) => `first run ${fmt(d.ms)} ms` })],
       caption: "Boxes: steady-state runs (median, quartiles, outliers). Red diamonds: the first run.",
     });
   };

@@ -1,11 +1,11 @@
 "use client";
 import { useMemo } from "react";
 import { getModel, type ModelSpec } from "@/lib/models/registry";
-import { PlotChart, type PlotModule } from "./chart";
+import { LOG_AXIS_TICKS, PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { SWEEP_MEASURE, sweepBatches } from "./sweep";
-import { fmt } from "./format";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, useLaneRuns } from "./ui";
+import { fmt, tickFormat } from "./format";
+import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneGroupRow, LaneRunControls, pageEnvironment, ResultActions, resultRows, TimerNote, useLaneRuns } from "./ui";
 
 export interface RooflineExperimentProps {
   model?: string;
@@ -58,30 +58,30 @@ export function RooflineExperiment({ model = "digits-mlp", maxBatch = 256, lanes
             <caption>Achieved GFLOP/s per batch against each lane&apos;s measured peak</caption>
             <thead>
               <tr>
-                <th scope="col">Lane</th>
-                <th scope="col">Device</th>
                 <th scope="col">Batch</th>
                 <th scope="col">Intensity (FLOP/byte)</th>
                 <th scope="col">Achieved (GFLOP/s)</th>
                 <th scope="col">% of measured peak</th>
               </tr>
             </thead>
-            <tbody>
-              {results.flatMap((r) => {
-                const peak = measuredPeak(r);
-                return r.points.map((p) => (
-                  <tr key={`${r.key}-${p.batch}`} data-lane={r.key} data-batch={p.batch}>
-                    <th scope="row">{r.title}</th>
-                    <td>{deviceLabel(r)}</td>
-                    <td>{p.batch}</td>
-                    <td>{fmt(arithmeticIntensity(spec, p.batch))}</td>
-                    <td data-field="gflops">{fmt(p.gflopsPerSecond)}</td>
-                    <td>{peak && p.gflopsPerSecond !== null ? `${fmt((100 * p.gflopsPerSecond) / peak)}%` : "—"}</td>
-                  </tr>
-                ));
-              })}
-            </tbody>
+            {results.map((r) => {
+              const peak = measuredPeak(r);
+              return (
+                <tbody key={r.key} data-lane={r.key}>
+                  <LaneGroupRow title={r.title} device={deviceLabel(r)} colSpan={4} />
+                  {r.points.map((p) => (
+                    <tr key={p.batch} data-lane={r.key} data-batch={p.batch}>
+                      <th scope="row" data-label="Batch">{p.batch}</th>
+                      <td data-label="Intensity (FLOP/byte)">{fmt(arithmeticIntensity(spec, p.batch))}</td>
+                      <td data-label="Achieved (GFLOP/s)" data-field="gflops">{fmt(p.gflopsPerSecond)}</td>
+                      <td data-label="% of measured peak">{peak && p.gflopsPerSecond !== null ? `${fmt((100 * p.gflopsPerSecond) / peak)}%` : "—"}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              );
+            })}
           </table>
+          <TimerNote results={results} />
           <BrowserEnvironmentNote results={results} />
           <ResultActions name={`roofline-${model}`} rows={resultRows("roofline", model, results)} json={{ experiment: "roofline", model, batches, environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined, peakGflops: measuredPeak(r) })) }} saved={saved} />
         </>
@@ -97,8 +97,9 @@ function rooflineChart(results: LaneResult[], spec: ModelSpec) {
     return Plot.plot({
       width,
       height: 300,
-      x: { type: "log", label: "Arithmetic intensity (FLOP per byte moved) →", grid: true },
-      y: { type: "log", label: "↑ Achieved GFLOP/s", grid: true },
+      marginLeft: 56,
+      x: { type: "log", label: "Arithmetic intensity (FLOP per byte moved) →", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat() },
+      y: { type: "log", label: "↑ Achieved GFLOP/s", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat() },
       color: { legend: true },
       marks: [Plot.ruleY(peaks, { y: "gflops", stroke: "lane", strokeDasharray: "4,3" }), Plot.line(rows, { x: "intensity", y: "gflops", stroke: "lane", marker: "circle" })],
     });

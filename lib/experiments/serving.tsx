@@ -2,10 +2,10 @@
 import { useCallback, useMemo, useState } from "react";
 import type { Summary } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
-import { PlotChart, type PlotModule } from "./chart";
+import { LOG_AXIS_TICKS, PlotChart, type PlotModule } from "./chart";
 import { LANE_TITLES, type LaneKey, runServerJob, storedLane } from "./lanes";
-import { fmt } from "./format";
-import { ExperimentFrame, LanePicker, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { fmt, tickFormat } from "./format";
+import { ExperimentFrame, LaneGroupRow, LanePicker, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
 export interface ServingExperimentProps {
   model?: string;
@@ -144,7 +144,6 @@ export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4
             <caption>Per concurrency: throughput (requests/s), latency p50/p99 (ms), median queue and compute time (ms), mean rows per batch</caption>
             <thead>
               <tr>
-                <th scope="col">Lane</th>
                 <th scope="col">Clients</th>
                 <th scope="col">Throughput (req/s)</th>
                 <th scope="col">p50 (ms)</th>
@@ -154,27 +153,45 @@ export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4
                 <th scope="col">Rows per batch</th>
               </tr>
             </thead>
-            <tbody>
-              {results.flatMap((r) =>
-                r.points.map((p) => (
-                  <tr key={`${r.key}-${p.concurrency}`} data-lane={r.key} data-concurrency={p.concurrency}>
-                    <th scope="row">{LANE_TITLES[r.key]}</th>
-                    <td>{p.concurrency}</td>
-                    <td data-field="throughput">{fmt(p.throughputPerSecond)}</td>
-                    <td>{fmt(p.latencyMs.p50)}</td>
-                    <td data-field="p99">{fmt(p.latencyMs.p99)}</td>
-                    <td data-field="queue">{fmt(p.queueMs.p50)}</td>
-                    <td data-field="compute">{fmt(p.computeMs.p50)}</td>
-                    <td>{fmt(p.meanBatchRows)}</td>
+            {results.map((r) => (
+              <tbody key={r.key} data-lane={r.key}>
+                <LaneGroupRow title={`${LANE_TITLES[r.key]}, max batch ${r.maxBatch}, max queue delay ${fmt(r.maxQueueDelayMs)} ms`} device={`${r.device ?? "unknown device"}${r.software ? " (software GPU)" : ""}`} colSpan={7} />
+                {r.points.map((p) => (
+                  <tr key={p.concurrency} data-lane={r.key} data-concurrency={p.concurrency}>
+                    <th scope="row" data-label="Clients">{p.concurrency}</th>
+                    <td data-label="Throughput (req/s)" data-field="throughput">{fmt(p.throughputPerSecond)}</td>
+                    <td data-label="p50 (ms)">{fmt(p.latencyMs.p50)}</td>
+                    <td data-label="p99 (ms)" data-field="p99">{fmt(p.latencyMs.p99)}</td>
+                    <td data-label="Queue p50 (ms)" data-field="queue">{fmt(p.queueMs.p50)}</td>
+                    <td data-label="Compute p50 (ms)" data-field="compute">{fmt(p.computeMs.p50)}</td>
+                    <td data-label="Rows per batch">{fmt(p.meanBatchRows)}</td>
                   </tr>
-                )),
-              )}
-            </tbody>
+                ))}
+              </tbody>
+            ))}
           </table>
           <ResultActions name={`serving-${model}`} rows={rows} json={{ experiment: "serving", model, concurrency, environment: pageEnvironment(probe), results }} saved={saved} />
         </>
       )}
     </ExperimentFrame>
+  );
+}
+
+/**
+ * The concurrencies measured, as numbers in ascending order: as strings an
+ * ordinal axis sorts "16" before "2", and Plot flags numeric strings with a ⚠.
+ */
+export function clientsDomain(results: Array<{ points: Array<{ concurrency: number }> }>): number[] {
+  return [...new Set(results.flatMap((r) => r.points.map((p) => p.concurrency)))].sort((a, b) => a - b);
+}
+
+/** One bar segment per lane, concurrency and part (queue or compute), for the stacked split chart. */
+export function splitRows(results: Array<{ key: LaneKey; points: Array<Pick<ServingPoint, "concurrency" | "queueMs" | "computeMs">> }>) {
+  return results.flatMap((r) =>
+    r.points.flatMap((p) => [
+      { lane: LANE_TITLES[r.key], clients: p.concurrency, part: "queue", ms: p.queueMs.p50 },
+      { lane: LANE_TITLES[r.key], clients: p.concurrency, part: "compute", ms: p.computeMs.p50 },
+    ]),
   );
 }
 
@@ -184,25 +201,28 @@ function curveChart(results: ServingResult[]) {
     return Plot.plot({
       width,
       height: 280,
-      x: { type: "log", label: "p99 latency (ms, log) →", grid: true },
-      y: { label: "↑ Throughput (requests/s)", grid: true },
+      // Room for five-figure throughputs ("12,000"), which the default 40 px clips.
+      marginLeft: 64,
+      marginRight: 24,
+      x: { type: "log", label: "p99 latency (log scale) →", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat("ms") },
+      y: { label: "↑ Throughput (requests/s)", grid: true, tickFormat: tickFormat() },
       color: { legend: true },
-      marks: [Plot.line(rows, { x: "p99", y: "throughput", stroke: "lane", marker: "circle" }), Plot.text(rows, { x: "p99", y: "throughput", text: (d: { clients: number }) => `${d.clients}`, dy: -10 })],
+      marks: [Plot.line(rows, { x: "p99", y: "throughput", stroke: "lane", marker: "circle" }), Plot.text(rows, { x: "p99", y: "throughput", text: (d: { clients: number }) => String(d.clients), dy: -10 })],
+      caption: "Each point is one concurrency, labelled with its number of clients.",
     });
   };
 }
 
 function splitChart(results: ServingResult[]) {
-  return (Plot: PlotModule, width: number) => {
-    const rows = results.flatMap((r) => r.points.flatMap((p) => [{ lane: LANE_TITLES[r.key], clients: String(p.concurrency), part: "queue", ms: p.queueMs.p50 }, { lane: LANE_TITLES[r.key], clients: String(p.concurrency), part: "compute", ms: p.computeMs.p50 }]));
-    return Plot.plot({
+  return (Plot: PlotModule, width: number) =>
+    Plot.plot({
       width,
       height: 240,
-      x: { label: "Concurrent clients" },
-      y: { label: "↑ Median time (ms)", grid: true },
+      marginLeft: 48,
+      x: { type: "band", domain: clientsDomain(results), label: "Concurrent clients" },
+      y: { label: "↑ Median time (ms)", grid: true, tickFormat: tickFormat() },
       fx: { label: null },
       color: { legend: true },
-      marks: [Plot.barY(rows, { x: "clients", y: "ms", fill: "part", fx: "lane" }), Plot.ruleY([0])],
+      marks: [Plot.barY(splitRows(results), { x: "clients", y: "ms", fill: "part", fx: "lane" }), Plot.ruleY([0])],
     });
-  };
 }

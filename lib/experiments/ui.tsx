@@ -1,15 +1,17 @@
 "use client";
 import { usePathname } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from "react";
+import type { BrowserRuntimeSizes } from "@/lib/browser/builds";
 import { probeBrowser, type BrowserProbe } from "@/lib/browser/probe";
-import { safeCell } from "@/lib/csv-cell";
+import { csvField, type CsvCell } from "@/lib/csv-cell";
 import { preloadPlot } from "./chart";
-import { roundMs } from "@/lib/inference/stats";
-import { type Capabilities, errorText, LANE_TITLES, type LaneKey, type LaneOutcome, type LaneResult, laneStatus, type LaneStatus, runLanes, type RunPlan } from "./lanes";
+import { fmt, fmtMB, plural } from "./format";
+import { browserDownloadBytes, type Capabilities, errorText, LANE_TITLES, type LaneKey, type LaneOutcome, type LaneResult, laneStatus, type LaneStatus, runLanes, type RunPlan } from "./lanes";
 import type { ExperimentKind, LaneRunRecord } from "./schema";
 
 let capabilitiesPromise: Promise<Capabilities> | null = null;
 let probePromise: Promise<BrowserProbe> | null = null;
+let runtimePromise: Promise<BrowserRuntimeSizes | null> | null = null;
 let activeRun: AbortController | null = null;
 
 /** Server lanes and the browser's abilities, asked once per page however many experiments it holds. */
@@ -17,7 +19,13 @@ export function useLabContext() {
   const [capabilities, setCapabilities] = useState<Capabilities | null>(null);
   const [capabilitiesError, setCapabilitiesError] = useState<string | null>(null);
   const [probe, setProbe] = useState<BrowserProbe | null>(null);
+  const [runtime, setRuntime] = useState<BrowserRuntimeSizes | null>(null);
   useEffect(() => {
+    // Sizes only (a small JSON): the runtime itself is not fetched before Run.
+    runtimePromise ??= fetch("/api/browser-runtime").then(
+      async (r) => (r.ok ? ((await r.json()) as BrowserRuntimeSizes) : null),
+      () => null,
+    );
     capabilitiesPromise ??= fetch("/api/capabilities").then(async (r) => (r.ok ? ((await r.json()) as Capabilities) : Promise.reject(new Error(await errorText(r)))));
     probePromise ??= probeBrowser();
     let live = true;
@@ -29,6 +37,7 @@ export function useLabContext() {
       },
     );
     void probePromise.then((p) => live && setProbe(p));
+    void runtimePromise.then((r) => live && setRuntime(r));
     return () => {
       live = false;
     };
@@ -36,7 +45,26 @@ export function useLabContext() {
   const pathname = usePathname();
   const lessonSlug = /^\/lessons\/([^/]+)/.exec(pathname ?? "")?.[1] ?? "unknown";
   const status = useCallback((key: LaneKey, modelId: string) => laneStatus(key, modelId, capabilities, capabilitiesError, probe), [capabilities, capabilitiesError, probe]);
-  return { capabilities, probe, lessonSlug, status };
+  return { capabilities, probe, runtime, lessonSlug, status };
+}
+
+/**
+ * A message that may run to several lines (a runtime's stack of errors): its
+ * first line in the text, the whole of it behind a disclosure.
+ */
+export function FirstLine({ text, summary = "details" }: { text: string; summary?: string }) {
+  const [first, ...rest] = text.trim().split(/\r?\n/);
+  const short = first!.length > 160 ? `${first!.slice(0, 157).trimEnd()}…` : first!;
+  if (rest.length === 0 && short === first) return <>{text}</>;
+  return (
+    <>
+      {short}{" "}
+      <details className="long-text">
+        <summary>{summary}</summary>
+        <pre>{text}</pre>
+      </details>
+    </>
+  );
 }
 
 export function LanePicker({ lanes, selected, onChange, status, disabled }: { lanes: LaneKey[]; selected: LaneKey[]; onChange: (next: LaneKey[]) => void; status: (key: LaneKey) => LaneStatus; disabled: boolean }) {
@@ -56,6 +84,12 @@ export function LanePicker({ lanes, selected, onChange, status, disabled }: { la
               <span id={`${id}-note`} className="lane-note">
                 {s.available ? [s.device, s.software ? "software GPU: CPU speed, not GPU speed" : key.endsWith("webgpu") && s.software === null ? "could not tell a hardware GPU from a software one" : null].filter(Boolean).join(" · ") : s.reason}
               </span>
+              {!s.available && s.detail && (
+                <details className="lane-detail">
+                  <summary>What the server says</summary>
+                  <pre>{s.detail}</pre>
+                </details>
+              )}
             </li>
           );
         })}
@@ -89,7 +123,7 @@ export function FailedLanes({ outcomes }: { outcomes: LaneOutcome[] }) {
     <ul className="lane-failures">
       {failed.map((o) => (
         <li key={o.key} data-lane={o.key} data-unavailable={o.unavailable}>
-          <strong>{LANE_TITLES[o.key]}</strong> {o.unavailable ? "is unavailable here" : "failed"}: {o.message} No result is shown for it.
+          <strong>{LANE_TITLES[o.key]}</strong> {o.unavailable ? "is unavailable here" : "failed"}; no result is shown for it: <FirstLine text={o.message} />
         </li>
       ))}
     </ul>
@@ -122,15 +156,14 @@ function download(name: string, type: string, text: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
+// Strings can come from the device (adapter names, user agents): csvField keeps a spreadsheet from running them as formulas.
 function csvCell(value: unknown): string {
-  // Strings can come from the device (adapter names, user agents): a spreadsheet must not run them as formulas.
-  const text = value === null || value === undefined ? "" : typeof value === "string" ? safeCell(value) : typeof value === "object" ? JSON.stringify(value) : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  return csvField(value !== null && typeof value === "object" && !(value instanceof Date) ? JSON.stringify(value) : (value as CsvCell));
 }
 
 export function toCsv(rows: Array<Record<string, unknown>>): string {
   const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-  return [columns.join(","), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n";
+  return [columns.map(csvCell).join(","), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(","))].join("\n") + "\n";
 }
 
 /** One CSV row per lane and batch; the environment of each lane goes along as JSON. */
@@ -145,11 +178,13 @@ export function resultRows(experiment: ExperimentKind, modelId: string, results:
       threads: r.threads,
       batch: p.batch,
       n: p.latencyMs.n,
-      p50_ms: roundMs(p.latencyMs.p50),
-      p90_ms: roundMs(p.latencyMs.p90),
-      p99_ms: roundMs(p.latencyMs.p99),
-      mean_ms: roundMs(p.latencyMs.mean),
-      items_per_s: Math.round(p.itemsPerSecond * 100) / 100,
+      runs_per_sample: p.runsPerSample ?? 1,
+      timer_resolution_ms: r.timer?.resolutionMs ?? null,
+      p50_ms: p.latencyMs.p50,
+      p90_ms: p.latencyMs.p90,
+      p99_ms: p.latencyMs.p99,
+      mean_ms: p.latencyMs.mean,
+      items_per_s: p.itemsPerSecond,
       gflops_per_s: p.gflopsPerSecond,
       first_run_ms: r.phases.firstRunMs,
       session_create_ms: r.phases.sessionCreateMs,
@@ -288,7 +323,7 @@ export function BrowserEnvironmentNote({ results }: { results: LaneResult[] }) {
           const env = r.environment as { build?: string; threads?: number; adapter?: { vendor: string; architecture: string; description: string; isFallbackAdapter: boolean | null; shaderF16: boolean } | null };
           return (
             <li key={r.key} data-lane={r.key}>
-              {r.title}: build {env.build}, {env.threads} thread(s)
+              {r.title}: build {env.build}, {plural(env.threads ?? 1, "thread")}
               {env.adapter
                 ? `; adapter ${[env.adapter.vendor, env.adapter.architecture, env.adapter.description].filter(Boolean).join(" ") || "unnamed"}, isFallbackAdapter ${String(env.adapter.isFallbackAdapter)}${env.adapter.isFallbackAdapter !== false ? " (software GPU)" : ""}, shader-f16 ${env.adapter.shaderF16 ? "yes" : "no"}`
                 : ""}
@@ -313,7 +348,7 @@ export function useLaneRuns({ model, lanes, experiment, plan, record }: {
   plan: () => RunPlan;
   record: (result: LaneResult, finished: LaneResult[]) => LaneRunRecord;
 }) {
-  const { probe, lessonSlug, status } = useLabContext();
+  const { probe, runtime, lessonSlug, status } = useLabContext();
   const laneStatus = useCallback((key: LaneKey) => status(key, model), [status, model]);
   const [selected, setSelected] = useState<LaneKey[]>(["server-cpu", "browser-wasm"]);
   const [outcomes, setOutcomes] = useState<LaneOutcome[]>([]);
@@ -324,7 +359,7 @@ export function useLaneRuns({ model, lanes, experiment, plan, record }: {
   const start = async () => {
     setOutcomes([]);
     setSaved({ state: "idle" });
-    const result = await run.start((signal, onProgress) => runLanes(chosen, plan(), probe, onProgress, signal));
+    const result = await run.start((signal, onProgress) => runLanes(chosen, plan(), probe, onProgress, signal, runtime));
     if (!result) return;
     setOutcomes(result);
     const finished = result.flatMap((o) => (o.ok ? [o.result] : []));
@@ -335,20 +370,86 @@ export function useLaneRuns({ model, lanes, experiment, plan, record }: {
   };
 
   const results = useMemo(() => outcomes.flatMap((o) => (o.ok ? [o.result] : [])), [outcomes]);
-  return { probe, laneStatus, selected, setSelected, outcomes, results, saved, run, chosen, start };
+  return { probe, runtime, model, laneStatus, selected, setSelected, outcomes, results, saved, run, chosen, start };
 }
 
 /** Lanes to pick, Start/Stop, progress and what failed: the same block in every lane experiment. */
 export function LaneRunControls({ lanes, runs, children }: { lanes: LaneKey[]; runs: ReturnType<typeof useLaneRuns>; children?: ReactNode }) {
-  const { selected, setSelected, laneStatus, run, start, chosen, outcomes } = runs;
+  const { selected, setSelected, laneStatus, run, start, chosen, outcomes, runtime, model } = runs;
   return (
     <>
       <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
       {children}
+      <DownloadNote lanes={chosen} modelIds={[model]} runtime={runtime} />
       <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
       <RunProgress progress={run.progress} />
       {run.stopped && <p role="status">Stopped. Nothing was measured to the end, so nothing is shown or saved.</p>}
       <FailedLanes outcomes={outcomes} />
     </>
+  );
+}
+
+/**
+ * What Run will download into the learner's browser, from the files' real
+ * sizes (the server stats public/ort; the registry knows each model's size),
+ * said before they press it.
+ */
+export function DownloadNote({ lanes, modelIds, runtime }: { lanes: LaneKey[]; modelIds: string[]; runtime: BrowserRuntimeSizes | null }) {
+  const browser = lanes.filter((k) => k.startsWith("browser-"));
+  if (browser.length === 0) return null;
+  // The WASM lanes share one runtime; each file is downloaded once and then comes from the browser's cache.
+  const runtimes = new Map<string, number | null>();
+  for (const key of browser) runtimes.set(key === "browser-webgpu" ? "WebGPU runtime" : "WASM runtime", browserDownloadBytes(key, modelIds[0]!, runtime).runtime);
+  const modelBytes = modelIds.map((id) => browserDownloadBytes(browser[0]!, id, runtime).model);
+  const parts = [...runtimes].map(([name, bytes]) => `${name} ${bytes === null ? "(size unknown)" : fmtMB(bytes)}`);
+  const modelsKnown = modelBytes.every((b) => b !== null);
+  parts.push(`${modelIds.length === 1 ? "model" : `${modelIds.length} models`} ${modelsKnown ? fmtMB(modelBytes.reduce<number>((a, b) => a + b!, 0)) : "(size unknown)"}`);
+  const total = [...runtimes.values(), ...modelBytes].every((b) => b !== null) ? [...runtimes.values(), ...modelBytes].reduce<number>((a, b) => a + b!, 0) : null;
+  return (
+    <p className="muted download-note" data-testid="download-note">
+      Run downloads{total === null ? null : <> <strong>{fmtMB(total)}</strong></>} into your browser: {parts.join(", ")}. Later runs take them from the browser&apos;s cache.
+    </p>
+  );
+}
+
+/** How the browser lanes were timed: the clock's measured step and how many runs each sample spans. */
+export function TimerNote({ results }: { results: LaneResult[] }) {
+  // One line per lane, however many models it ran (the quantization experiment runs several).
+  const lanes = new Map<LaneKey, { title: string; timer: NonNullable<LaneResult["timer"]>; counts: number[] }>();
+  for (const r of results) {
+    if (r.timer === null) continue;
+    const lane = lanes.get(r.key) ?? { title: r.title, timer: r.timer, counts: [] };
+    // The coarsest clock any of its runs saw is the one to report.
+    if (r.timer.resolutionMs > lane.timer.resolutionMs) lane.timer = r.timer;
+    lane.counts.push(...r.points.map((p) => p.runsPerSample ?? 1));
+    lanes.set(r.key, lane);
+  }
+  if (lanes.size === 0) return null;
+  return (
+    <div className="muted timer-note" data-testid="timer-note">
+      Browser timing: each sample times enough runs to span at least 100 ticks of the clock, and reports their mean, so no figure is below what the clock can resolve.
+      <ul>
+        {[...lanes].map(([key, { title, timer, counts }]) => {
+          const low = Math.min(...counts);
+          const high = Math.max(...counts);
+          return (
+            <li key={key} data-lane={key}>
+              {title}: timer resolution {fmt(timer.resolutionMs)} ms{timer.crossOriginIsolated ? "" : " (page not cross-origin isolated)"}; {low === high ? `${plural(low, "run")} per sample` : `${low.toLocaleString("en-US")}–${high.toLocaleString("en-US")} runs per sample (more for faster runs)`}
+            </li>
+          );
+        })}
+      </ul>
+    </div>
+  );
+}
+
+/** A lane's heading row in a table grouped by lane: its title and device, said once rather than on every row. */
+export function LaneGroupRow({ title, device, colSpan }: { title: string; device: string; colSpan: number }) {
+  return (
+    <tr className="lane-group">
+      <th scope="rowgroup" colSpan={colSpan}>
+        {title} <span className="muted" data-field="device">{device}</span>
+      </th>
+    </tr>
   );
 }

@@ -105,7 +105,8 @@ export function summarize(samples: ArrayLike<number>): Summary {
     if (tail < 1) {
       warnings.push(`p${p} is only the maximum at n=${n}; it needs n ≥ ${minSamplesFor(p)} to be stable`);
     } else if (tail < TAIL_SAMPLES_FOR_STABLE_PERCENTILE) {
-      warnings.push(`p${p} rests on ${Math.floor(tail)} sample(s) above it at n=${n}; it needs n ≥ ${minSamplesFor(p)} to be stable`);
+      const above = Math.floor(tail);
+      warnings.push(`p${p} rests on ${above} ${above === 1 ? "sample" : "samples"} above it at n=${n}; it needs n ≥ ${minSamplesFor(p)} to be stable`);
     }
   }
   if (ranks === null) warnings.push(`n=${n} is too small for a confidence interval of the median (needs n ≥ 6)`);
@@ -157,6 +158,9 @@ export interface MeasureResult {
   timedMs: number;
   /** True when a cap (runs or time) ended the loop before both minimums were met. */
   cappedEarly: boolean;
+  /** Calls per sample, and calls timed in all (samples × runsPerSample). */
+  runsPerSample: number;
+  runs: number;
 }
 
 export interface MeasureHooks {
@@ -164,6 +168,12 @@ export interface MeasureHooks {
   signal?: AbortSignal;
   /** Called at most every ~100 ms with the fraction done (by the binding minimum). */
   onProgress?: (fraction: number, samples: number) => void;
+  /**
+   * Calls timed together as one sample (see calibrateRunsPerSample); each
+   * sample is their total divided by this. Default 1. minRuns and maxRuns
+   * count samples.
+   */
+  runsPerSample?: number;
 }
 
 export class AbortedError extends Error {
@@ -191,12 +201,13 @@ export async function measure(fn: () => Promise<unknown>, options: MeasureOption
   const started = now();
   let lastReport = started;
   let cappedEarly = false;
+  const perSample = Math.max(1, Math.floor(hooks.runsPerSample ?? 1));
   for (;;) {
     throwIfAborted();
     const t0 = now();
-    await fn();
+    for (let i = 0; i < perSample; i += 1) await fn();
     const t1 = now();
-    samples.push(t1 - t0);
+    samples.push((t1 - t0) / perSample);
     const elapsed = t1 - started;
     const minsMet = samples.length >= options.minRuns && elapsed >= options.minDurationMs;
     if (minsMet) break;
@@ -213,8 +224,8 @@ export async function measure(fn: () => Promise<unknown>, options: MeasureOption
   const elapsedMs = now() - started;
   hooks.onProgress?.(1, samples.length);
   let timedMs = 0;
-  for (const sample of samples) timedMs += sample;
-  return { samplesMs: samples, summary: summarize(samples), elapsedMs, timedMs, cappedEarly };
+  for (const sample of samples) timedMs += sample * perSample;
+  return { samplesMs: samples, summary: summarize(samples), elapsedMs, timedMs, cappedEarly, runsPerSample: perSample, runs: samples.length * perSample };
 }
 
 /**
@@ -240,8 +251,9 @@ export interface Throughput {
   loopOverheadUs: number;
 }
 
-export function throughputOf(result: Pick<MeasureResult, "samplesMs" | "summary" | "elapsedMs" | "timedMs">, itemsPerCall: number): Throughput {
-  const n = result.samplesMs.length;
+export function throughputOf(result: Pick<MeasureResult, "samplesMs" | "summary" | "elapsedMs" | "timedMs"> & { runs?: number }, itemsPerCall: number): Throughput {
+  // Calls, not samples: a sample may average several calls (runsPerSample) under a coarse timer.
+  const n = result.runs ?? result.samplesMs.length;
   const items = n * itemsPerCall;
   const perSecond = (ms: number) => (ms > 0 ? (items * 1000) / ms : Number.NaN);
   return {
@@ -252,7 +264,71 @@ export function throughputOf(result: Pick<MeasureResult, "samplesMs" | "summary"
   };
 }
 
-/** Rounds for display and JSON; keeps 4 significant decimals of a millisecond. */
-export function roundMs(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
+/** A sample must span this many timer ticks, so rounding to a tick moves it by ≤ 1%. */
+export const TICKS_PER_SAMPLE = 100;
+
+/**
+ * The clock's resolution in ms: the smallest nonzero step between consecutive
+ * reads. Browsers coarsen performance.now() (Chromium: 0.1 ms unless the page
+ * is cross-origin isolated, then ~5 µs), and a run shorter than a tick reads
+ * as 0 or one tick. Reads until `steps` distinct steps were seen or `maxReads`
+ * reads were made; Infinity if the clock never moved.
+ */
+export function timerResolution(now: () => number = () => performance.now(), { steps = 50, maxReads = 5_000_000 } = {}): number {
+  let smallest = Number.POSITIVE_INFINITY;
+  let seen = 0;
+  let last = now();
+  for (let i = 0; i < maxReads && seen < steps; i += 1) {
+    const t = now();
+    if (t !== last) {
+      const step = t - last;
+      if (step > 0 && step < smallest) smallest = step;
+      seen += 1;
+      last = t;
+    }
+  }
+  return smallest;
 }
+
+/** Calls per sample so one sample spans ≥ TICKS_PER_SAMPLE ticks of a clock of `resolutionMs`, given a call's time. */
+export function runsPerSampleFor(resolutionMs: number, perCallMs: number, maxRunsPerSample = 100_000): number {
+  if (!(resolutionMs > 0) || !Number.isFinite(resolutionMs)) return 1;
+  const wanted = TICKS_PER_SAMPLE * resolutionMs;
+  // A call too fast to register (0 ms) is at most one tick long.
+  const perCall = perCallMs > 0 ? perCallMs : resolutionMs;
+  return Math.min(maxRunsPerSample, Math.max(1, Math.ceil(wanted / perCall)));
+}
+
+/**
+ * timeit's autorange: times 1, 2, 4, … calls until the batch spans
+ * TICKS_PER_SAMPLE ticks and sizes samples from it; then checks that size,
+ * timing it twice and keeping the faster, and grows it until it holds (one
+ * slow batch, a GC pause say, must not make calls look slow and samples too
+ * short). Run after warm-up, so compilation does not either.
+ */
+export async function calibrateRunsPerSample(fn: () => Promise<unknown>, resolutionMs: number, { now = () => performance.now(), maxRunsPerSample = 100_000, signal }: { now?: () => number; maxRunsPerSample?: number; signal?: AbortSignal } = {}): Promise<number> {
+  if (!(resolutionMs > 0) || !Number.isFinite(resolutionMs)) return 1;
+  const wanted = TICKS_PER_SAMPLE * resolutionMs;
+  const time = async (calls: number) => {
+    if (signal?.aborted) throw new AbortedError(String(signal.reason ?? "cancelled"));
+    const t0 = now();
+    for (let i = 0; i < calls; i += 1) await fn();
+    return now() - t0;
+  };
+  let runs = 1;
+  for (let calls = 1; ; calls *= 2) {
+    const elapsed = await time(calls);
+    if (elapsed >= wanted || calls >= maxRunsPerSample) {
+      runs = runsPerSampleFor(resolutionMs, elapsed / calls, maxRunsPerSample);
+      break;
+    }
+  }
+  for (let check = 0; check < 5; check += 1) {
+    const fastest = Math.min(await time(runs), await time(runs));
+    const needed = runsPerSampleFor(resolutionMs, fastest / runs, maxRunsPerSample);
+    if (needed <= runs) break;
+    runs = needed;
+  }
+  return runs;
+}
+

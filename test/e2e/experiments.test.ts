@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openBrowser, type LabBrowser } from "./browser";
 import { cell, laneAvailable, lanesSettled, setLanes } from "./lab-page";
@@ -28,6 +29,17 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     expect(requested.filter((p) => p.startsWith("/ort/") || p.startsWith("/models/"))).toEqual([]);
 
     expect(await laneAvailable(page, "latency", "browser-webgpu")).toBe(true);
+    // Before Run the page says what the browser will download, from the real files' sizes.
+    await setLanes(page, "latency", ["browser-wasm"]);
+    const mb = (files: string[]) => `${Number((files.reduce((sum, f) => sum + statSync(path.join("public", "ort", f)).size, 0) / 1e6).toPrecision(3))} MB`;
+    const wasmRuntime = mb(["ort.wasm.min.mjs", "ort-wasm-simd-threaded.mjs", "ort-wasm-simd-threaded.wasm"]);
+    const webgpuRuntime = mb(["ort.webgpu.min.mjs", "ort-wasm-simd-threaded.asyncify.mjs", "ort-wasm-simd-threaded.asyncify.wasm"]);
+    const downloadNote = page.locator('[data-experiment="latency"] [data-testid="download-note"]');
+    await expect.poll(() => downloadNote.innerText(), { timeout: 10_000 }).toContain(`WASM runtime ${wasmRuntime}`);
+    expect(await downloadNote.innerText()).toMatch(/model 0\.\d+ MB/);
+    await setLanes(page, "latency", ["browser-wasm", "browser-webgpu"]);
+    await expect.poll(() => downloadNote.innerText()).toContain(`WebGPU runtime ${webgpuRuntime}`);
+    expect(requested.filter((p) => p.startsWith("/ort/") || p.startsWith("/models/"))).toEqual([]);
     expect(await page.locator('li[data-lane="browser-webgpu"] .lane-note').innerText()).toMatch(/swiftshader.*software GPU/i);
     expect(await laneAvailable(page, "latency", "server-cpu")).toBe(true);
     const serverWebgpu = await laneAvailable(page, "latency", "server-webgpu");
@@ -65,6 +77,12 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     const diff = Number(await cell(page, "browser-wasm", "agreement").innerText());
     expect(diff).toBeLessThanOrEqual(1e-4);
     expect(Number(await cell(page, "browser-webgpu", "agreement").innerText())).toBeLessThanOrEqual(1e-3);
+    // Browser lanes say how they were timed: the measured clock step and runs per sample (≥ 1).
+    const timerNote = page.locator('[data-experiment="latency"] [data-testid="timer-note"]');
+    for (const lane of ["browser-wasm", "browser-webgpu"]) {
+      expect(await timerNote.locator(`li[data-lane="${lane}"]`).innerText()).toMatch(/timer resolution [\d.]+(e-\d+)? ms; [\d,]+ runs? per sample/);
+    }
+    expect(await timerNote.locator('li[data-lane="server-cpu"]').count()).toBe(0);
     // Downloads happened only now, from this origin.
     expect(requested.some((p) => p === "/models/digits-mlp.onnx")).toBe(true);
     expect(requested.some((p) => p.startsWith("/ort/ort.wasm"))).toBe(true);
@@ -121,7 +139,7 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     for (const gpu of ["browser-webgpu", "server-webgpu"]) if (await laneAvailable(page, "batch-sweep", gpu)) lanes.push(gpu);
     await setLanes(page, "batch-sweep", lanes);
     await page.locator('[data-experiment="batch-sweep"]').getByRole("button", { name: "Run" }).click();
-    const rows = page.locator('[data-testid="sweep-table"] tbody tr');
+    const rows = page.locator('[data-testid="sweep-table"] tr[data-batch]');
     await expect.poll(() => rows.count(), { timeout: 110_000 }).toBe(7 * lanes.length);
     for (const lane of ["server-cpu", "browser-wasm"]) {
       const at64 = page.locator(`[data-testid="sweep-table"] tr[data-lane="${lane}"][data-batch="64"] [data-field="throughput"]`);
@@ -140,7 +158,7 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     await page.goto(SWEEP_PAGE);
     await setLanes(page, "quantization", ["server-cpu", "browser-wasm"]);
     await page.locator('[data-experiment="quantization"]').getByRole("button", { name: "Run" }).click();
-    const rows = page.locator('[data-testid="quantization-table"] tbody tr');
+    const rows = page.locator('[data-testid="quantization-table"] tr[data-variant]');
     await expect.poll(() => rows.count(), { timeout: 110_000 }).toBe(8);
     await expect.poll(() => page.locator('[data-experiment="quantization"] a.permalink').count(), { timeout: 10_000 }).toBe(1);
     const size = async (variant: string) => Number(await page.locator(`[data-testid="quantization-table"] tr[data-variant="${variant}"][data-lane="browser-wasm"] [data-field="size"]`).innerText());
@@ -172,7 +190,7 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     await page.goto(SWEEP_PAGE);
     await setLanes(page, "roofline", ["server-cpu", "browser-wasm"]);
     await page.locator('[data-experiment="roofline"]').getByRole("button", { name: "Run" }).click();
-    await expect.poll(() => page.locator('[data-testid="roofline-table"] tbody tr').count(), { timeout: 110_000 }).toBe(18);
+    await expect.poll(() => page.locator('[data-testid="roofline-table"] tr[data-batch]').count(), { timeout: 110_000 }).toBe(18);
     const text = await page.locator('[data-testid="roofline-table"]').innerText();
     expect(text).toMatch(/100%/);
     expect(Number(await page.locator('[data-testid="roofline-table"] tr[data-lane="server-cpu"][data-batch="256"] [data-field="gflops"]').innerText())).toBeGreaterThan(0);
@@ -187,7 +205,7 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     await section.getByLabel("Max batch").selectOption("8");
     await section.getByRole("button", { name: "Run" }).click();
     await expect.poll(() => section.locator("progress").count(), { timeout: 10_000 }).toBe(1);
-    await expect.poll(() => page.locator('[data-testid="serving-table"] tbody tr').count(), { timeout: 110_000 }).toBe(5);
+    await expect.poll(() => page.locator('[data-testid="serving-table"] tr[data-concurrency]').count(), { timeout: 110_000 }).toBe(5);
     const at16 = page.locator('[data-testid="serving-table"] tr[data-concurrency="16"]');
     expect(Number(await at16.locator('[data-field="queue"]').innerText())).toBeGreaterThan(0);
     expect(Number(await at16.locator('[data-field="compute"]').innerText())).toBeGreaterThan(0);
@@ -215,6 +233,43 @@ describe("experiments with WebGPU off", () => {
     await page.locator('[data-experiment="latency"]').getByRole("button", { name: "Run" }).click();
     await expect.poll(() => page.locator('[data-testid="latency-table"] tbody tr').count(), { timeout: 60_000 }).toBe(1);
     expect(await page.locator('[data-testid="latency-table"] tr[data-lane="browser-webgpu"]').count()).toBe(0);
+  });
+});
+
+describe("download progress on a slow network", () => {
+  let browser: LabBrowser;
+  beforeAll(async () => {
+    browser = await openBrowser({ webgpu: false });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("moves the progress bar with the bytes received, not at 0% until the download ends", async () => {
+    const { page } = browser;
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send("Network.enable");
+    // ~3 MB/s: the 14 MB WASM runtime takes a few seconds, long enough to watch.
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 20, downloadThroughput: 3_000_000, uploadThroughput: 1_000_000 });
+    await page.goto(LATENCY_PAGE);
+    await setLanes(page, "latency", ["browser-wasm"]);
+    const section = page.locator('[data-experiment="latency"]');
+    await section.getByRole("button", { name: "Run" }).click();
+    const bar = section.locator('progress[data-lane="browser-wasm"]');
+    const during: Array<{ value: number; text: string }> = [];
+    await expect
+      .poll(
+        async () => {
+          const text = await section.locator(".run-progress").innerText().catch(() => "");
+          if (/downloading/.test(text)) during.push({ value: Number(await bar.getAttribute("value")), text });
+          return during.filter((d) => d.value > 0.2 && d.value < 0.9).length;
+        },
+        { timeout: 30_000, interval: 250 },
+      )
+      .toBeGreaterThan(0);
+    expect(during.at(-1)!.text).toMatch(/downloading the runtime and model: [\d.]+ of 14\.\d MB/);
+    await cdp.send("Network.emulateNetworkConditions", { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: -1 });
+    await section.getByRole("button", { name: "Stop" }).click();
   });
 });
 

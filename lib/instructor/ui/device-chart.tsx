@@ -1,6 +1,8 @@
 "use client";
 import * as Plot from "@observablehq/plot";
 import { useEffect, useMemo, useRef, useState } from "react";
+import { LOG_AXIS_TICKS, wrappedLabelAxis } from "@/lib/experiments/chart";
+import { tickFormat } from "@/lib/experiments/format";
 import { laneLabel, type DeviceResult, type HardwareKind } from "../devices";
 
 const kinds: HardwareKind[] = ["GPU", "software GPU", "CPU", "remote"];
@@ -40,16 +42,21 @@ export function DeviceChart({ results, models }: { results: DeviceResult[]; mode
     for (const d of shown) byRow.set(d.row, [...(byRow.get(d.row) ?? []), d.p50Ms]);
     const mid = (v: number[]) => [...v].sort((a, b) => a - b)[v.length >> 1]!;
     const rows = [...byRow.keys()].sort((a, b) => mid(byRow.get(a)!) - mid(byRow.get(b)!));
+    const width = Math.max(320, host.clientWidth || 720);
+    // Row labels wrap onto lines instead of being cut at the margin: the "software GPU" mark must stay readable.
+    const rowAxis = wrappedLabelAxis(Plot, width, "y", "left");
     const chart = Plot.plot({
-      width: Math.max(480, host.clientWidth || 720),
-      height: 60 + rows.length * 28,
-      marginLeft: 300,
-      // "~g", not Plot's SI default, which would print 0.1 ms as "100m".
-      x: { type: "log", label: "p50 latency per batch (ms, log scale) →", grid: true, tickFormat: "~g" },
-      y: { label: null, domain: rows },
+      width,
+      height: 60 + rows.length * 44,
+      ...rowAxis.margin,
+      marginRight: 24,
+      // Not Plot's SI default, which would print 0.1 ms as "100m".
+      x: { type: "log", label: "p50 latency per batch (log scale) →", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat("ms") },
+      y: { label: null, domain: rows, axis: null },
       color: { domain: kinds, range: colors, legend: true },
       symbol: { domain: ["learner", "server benchmark"], legend: true },
       marks: [
+        rowAxis.mark,
         Plot.dot(shown, { x: "p50Ms", y: "row", stroke: "kind", symbol: "source", r: 3.5, strokeOpacity: 0.75, tip: true }),
         Plot.tickX(shown, Plot.groupY({ x: "median" }, { x: "p50Ms", y: "row", stroke: "#1d1f21", strokeWidth: 2 })),
       ],

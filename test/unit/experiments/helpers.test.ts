@@ -57,7 +57,26 @@ describe("experiment helpers", () => {
     expect(laneStatus("browser-webgpu", "digits-mlp", caps, null, probe)).toMatchObject({ available: false, reason: expect.stringMatching(/WebGPU/) });
     expect(laneStatus("browser-wasm-threads", "digits-mlp", caps, null, probe)).toMatchObject({ available: false, reason: expect.stringMatching(/cross-origin isolated/) });
     expect(laneStatus("browser-wasm", "digits-mlp", caps, null, probe).available).toBe(true);
-    expect(laneStatus("server-cuda", "digits-mlp", caps, null, probe).reason).toMatch(/Failed to load shared library/);
+    // One plain line to read; the runtime's own error is kept for whoever runs the server.
+    expect(laneStatus("server-cuda", "digits-mlp", caps, null, probe)).toMatchObject({ reason: "This server has no NVIDIA GPU it can use.", detail: expect.stringMatching(/Failed to load shared library/) });
     expect(laneStatus("server-cpu", "digits-mlp", null, "HTTP 500", probe).reason).toMatch(/could not be asked/);
+  });
+});
+
+describe("browser download sizes", () => {
+  it("come from the runtime files' real sizes and the registry's model size, never a guess", async () => {
+    const { browserDownloadBytes } = await import("@/lib/experiments/lanes");
+    const { browserRuntimeSizes } = await import("@/lib/browser/runtime-size.server");
+    const { statSync } = await import("node:fs");
+    const sizes = browserRuntimeSizes();
+    const wasmFile = statSync("public/ort/ort-wasm-simd-threaded.wasm").size;
+    expect(sizes.lanes.wasm!.files.find((f) => f.name === "ort-wasm-simd-threaded.wasm")!.bytes).toBe(wasmFile);
+    expect(sizes.lanes.wasm!.bytes).toBeGreaterThan(wasmFile);
+    expect(sizes.lanes.webgpu!.bytes).toBeGreaterThan(sizes.lanes.wasm!.bytes);
+    const wasm = browserDownloadBytes("browser-wasm-threads", "digits-mlp", sizes);
+    expect(wasm.runtime).toBe(sizes.lanes.wasm!.bytes);
+    expect(wasm.model).toBe(statSync("generated/models/digits-mlp.onnx").size);
+    expect(browserDownloadBytes("browser-webgpu", "digits-mlp", sizes).runtime).toBe(sizes.lanes.webgpu!.bytes);
+    expect(browserDownloadBytes("browser-wasm", "digits-mlp", null)).toEqual({ runtime: null, model: wasm.model });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AbortedError, gflopsPerSecond, measure, medianCiRanks, minSamplesFor, percentile, summarize, throughputOf } from "@/lib/inference/stats";
+import { AbortedError, calibrateRunsPerSample, gflopsPerSecond, measure, medianCiRanks, minSamplesFor, percentile, runsPerSampleFor, summarize, throughputOf, TICKS_PER_SAMPLE, timerResolution } from "@/lib/inference/stats";
 // Deterministic uniform(0,1), so the known-quantile checks cannot flake.
 import { seededRandom } from "@/lib/random";
 
@@ -174,5 +174,78 @@ describe("throughputOf", () => {
     const t = throughputOf(result, 4);
     expect(t.timedItemsPerSecond).toBeCloseTo((4 * 1000) / result.summary.mean, 9);
     expect(t.p50ItemsPerSecond / t.timedItemsPerSecond).toBeCloseTo(result.summary.mean / result.summary.p50, 9);
+  });
+});
+
+/** A clock that only moves in ticks of `tick` ms, like a browser's coarsened performance.now(). */
+function coarseClock(tick: number, advancePerRead = 0.013) {
+  let t = 0;
+  return {
+    now: () => Math.floor(t / tick) * tick,
+    advance: (ms: number) => {
+      t += ms;
+    },
+    read: () => {
+      t += advancePerRead;
+      return Math.floor(t / tick) * tick;
+    },
+  };
+}
+
+describe("timer resolution", () => {
+  it("finds the tick of a coarsened clock as its smallest nonzero step", () => {
+    expect(timerResolution(coarseClock(0.1).read)).toBeCloseTo(0.1, 9);
+    expect(timerResolution(coarseClock(0.005, 0.0007).read)).toBeCloseTo(0.005, 9);
+    // Jumps of several ticks (a busy thread) do not hide the one-tick steps.
+    const reads = [0, 0, 0.3, 0.3, 0.4, 1.2, 1.2, 1.3, 1.6];
+    let i = 0;
+    expect(timerResolution(() => reads[Math.min(i++, reads.length - 1)]!, { steps: 4 })).toBeCloseTo(0.1, 9);
+    expect(timerResolution(() => 42, { maxReads: 1000 })).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  it("sizes samples to span 100 ticks", () => {
+    expect(TICKS_PER_SAMPLE).toBe(100);
+    expect(runsPerSampleFor(0.1, 0.004)).toBe(2500);
+    expect(runsPerSampleFor(0.1, 0.4)).toBe(25);
+    expect(runsPerSampleFor(0.1, 25)).toBe(1);
+    expect(runsPerSampleFor(0.1, 0)).toBe(100);
+    expect(runsPerSampleFor(0.000_1, 0.004)).toBe(3);
+    expect(runsPerSampleFor(Number.POSITIVE_INFINITY, 1)).toBe(1);
+    expect(runsPerSampleFor(0.1, 1e-9, 5000)).toBe(5000);
+  });
+
+  it("never reports 0 ms for a call shorter than a tick: calibrated samples recover its true time", async () => {
+    const clock = coarseClock(0.1);
+    const call = async () => clock.advance(0.0123);
+    const naive = await measure(call, { warmupRuns: 0, minRuns: 50, minDurationMs: 0, maxRuns: 1e6, maxDurationMs: 1e9 }, { now: clock.now });
+    // The bug this guards against: one call per sample reads as 0 ms at p50.
+    expect(naive.summary.p50).toBe(0);
+
+    const runsPerSample = await calibrateRunsPerSample(call, 0.1, { now: clock.now });
+    expect(runsPerSample * 0.0123).toBeGreaterThanOrEqual(100 * 0.1 * 0.99);
+    expect(runsPerSample).toBeLessThan(1000);
+    const calibrated = await measure(call, { warmupRuns: 0, minRuns: 50, minDurationMs: 0, maxRuns: 1e6, maxDurationMs: 1e9 }, { now: clock.now, runsPerSample });
+    expect(calibrated.runsPerSample).toBe(runsPerSample);
+    expect(calibrated.runs).toBe(50 * runsPerSample);
+    expect(calibrated.samplesMs.length).toBe(50);
+    expect(calibrated.summary.p50).toBeGreaterThan(0);
+    expect(Math.abs(calibrated.summary.p50 - 0.0123) / 0.0123).toBeLessThan(0.02);
+    expect(calibrated.summary.min).toBeGreaterThan(0);
+  });
+
+  it("is not fooled by one slow call into timing too few runs per sample", async () => {
+    const clock = coarseClock(0.005);
+    let calls = 0;
+    // The first call after warm-up pauses (GC, a yield to the page); the rest take 0.02 ms.
+    const call = async () => clock.advance(calls++ === 0 ? 0.8 : 0.02);
+    const runs = await calibrateRunsPerSample(call, 0.005, { now: clock.now });
+    // 0.02 ms calls need 25 to span 100 ticks of 0.005 ms (a tick's rounding may add one or two).
+    expect(runs).toBeGreaterThanOrEqual(25);
+    expect(runs).toBeLessThanOrEqual(27);
+  });
+
+  it("keeps one call per sample on a fine clock", async () => {
+    const clock = coarseClock(0.000_001);
+    expect(await calibrateRunsPerSample(async () => clock.advance(2), 0.000_001, { now: clock.now })).toBe(1);
   });
 });
