@@ -163,6 +163,8 @@ export function apiSuite(name: string, start: () => Promise<TestDatabase | { ski
         [request("/api/quizzes/cpu-or-gpu/attempts", { raw: JSON.stringify({ seed: 1, answers: { x: "a".repeat(20_000) } }), cookie }), "cpu-or-gpu", 413, /limit/],
         [request("/api/quizzes/no-such-quiz/attempts", { body: { seed: 1, answers: {} }, cookie }), "no-such-quiz", 404, /unknown quiz id "no-such-quiz"/],
         [request("/api/quizzes/cpu-or-gpu/attempts", { body: { seed: 1, answers: { nope: "a" } }, cookie }), "cpu-or-gpu", 400, /unknown question id "nope"/],
+        // A prototype key is refused like any unknown id (it once vanished inside the record and scored 201).
+        [request("/api/quizzes/cpu-or-gpu/attempts", { raw: '{"seed":1,"answers":{"__proto__":["bandwidth"]}}', cookie }), "cpu-or-gpu", 400, /"__proto__" is not allowed/],
         // The seed column is PostgreSQL's 32-bit integer: a larger seed is bad input, not a 500.
         [request("/api/quizzes/cpu-or-gpu/attempts", { body: { seed: 2 ** 31, answers: {} }, cookie }), "cpu-or-gpu", 400, /seed/],
         [request("/api/quizzes/cpu-or-gpu/attempts", { body: { seed: 1, answers: { "memory-bound": ["bandwidth"] } }, cookie }), "cpu-or-gpu", 400, /memory-bound: expected one choice id/],
