@@ -74,6 +74,9 @@ describe("quiz and progress in a real browser", () => {
     const { page } = browser;
     await page.goto(`${baseUrl}/lessons/cpu-or-gpu`);
     const quiz = page.getByTestId("quiz-cpu-or-gpu");
+    // The quiz is interactive once it knows the visitor is anonymous; a key pressed before hydration
+    // checks the native radio, which React then resets (a race a loaded CI machine lost).
+    await expect.poll(() => quiz.getByRole("button", { name: "Sign up to submit" }).isEnabled(), { timeout: 20_000 }).toBe(true);
     // Keyboard only for the first answer: focus the first radio of the group, then arrow keys move the choice.
     await quiz.getByRole("radio", { name: "Reading the 67 MB of weights from memory" }).focus();
     await page.keyboard.press("Space");

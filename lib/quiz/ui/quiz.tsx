@@ -227,16 +227,20 @@ function QuizForm({ quiz }: { quiz: PublicQuiz }) {
         />
       ) : (
         <form onSubmit={submit} noValidate>
-          {ordered.map((question, index) => (
-            <QuestionField
-              key={question.id}
-              baseId={`${baseId}-${question.id}`}
-              index={index}
-              question={question}
-              value={answers[question.id]}
-              onChange={(value) => update(question.id, value)}
-            />
-          ))}
+          {/* Disabled in the server's HTML until the quiz knows who is answering: a choice made before
+              hydration would be checked natively, then silently reset by React. */}
+          <fieldset className="quiz-fields" disabled={status === "checking"}>
+            {ordered.map((question, index) => (
+              <QuestionField
+                key={question.id}
+                baseId={`${baseId}-${question.id}`}
+                index={index}
+                question={question}
+                value={answers[question.id]}
+                onChange={(value) => update(question.id, value)}
+              />
+            ))}
+          </fieldset>
           {status === "anonymous" && <p className="quiz-note">You&apos;ll be asked to sign up; your answers are kept.</p>}
           <button type="submit" disabled={status === "checking" || status === "submitting" || seed === null || attemptsLeft === 0}>
             {status === "anonymous" ? "Sign up to submit" : "Submit answers"}
