@@ -51,7 +51,6 @@ export function serverCommand(port: number, hostname = "127.0.0.1"): [string, st
 
 /** The production server (see serverCommand) on the production build, on its own port and database. */
 export async function startServer(databaseUrl: string, port: number, extraEnv: Record<string, string> = {}): Promise<RunningServer> {
-  let log = "";
   const [command, args] = serverCommand(port);
   const child = spawn(command, args, {
     cwd: root,
@@ -65,12 +64,17 @@ export async function startServer(databaseUrl: string, port: number, extraEnv: R
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
+  return untilHealthy(child, `http://127.0.0.1:${port}`, 60_000, "the server", () => child.kill("SIGKILL"));
+}
+
+/** Collects a started server's output and waits for /api/health; `giveUp` stops it when it never answers. */
+async function untilHealthy(child: ChildProcess, baseUrl: string, timeoutMs: number, what: string, giveUp: () => void): Promise<RunningServer> {
+  let log = "";
   child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
   child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`the server exited early:\n${log}`);
+    if (child.exitCode !== null) throw new Error(`${what} exited early:\n${log}`);
     try {
       if ((await fetch(`${baseUrl}/api/health`)).ok) return { baseUrl, process: child, log: () => log };
     } catch {
@@ -78,8 +82,8 @@ export async function startServer(databaseUrl: string, port: number, extraEnv: R
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
-  child.kill("SIGKILL");
-  throw new Error(`server did not become healthy:\n${log}`);
+  giveUp();
+  throw new Error(`${what} did not become healthy in ${timeoutMs / 1000} s:\n${log}`);
 }
 
 export async function signUp(baseUrl: string, email: string, password = "durable password"): Promise<string> {
@@ -135,31 +139,15 @@ export async function startAsReadmeSays(timeoutMs = 180_000): Promise<RunningSer
   if (!(await portIsFree(README_PORT))) throw new Error(`port ${README_PORT} is taken: stop whatever listens there, then run the test again`);
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const name of PROJECT_SETTINGS) delete env[name];
-  let log = "";
-  // Its own process group, so stopping it stops `next start` too, whichever process npm put in between.
+  // Its own process group, so stopping it stops the server too, whichever process npm put in between.
   const child = spawn("npm", ["start"], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-  child.stdout?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  child.stderr?.on("data", (chunk: Buffer) => (log += chunk.toString()));
-  const baseUrl = `http://127.0.0.1:${README_PORT}`;
-  const deadline = Date.now() + timeoutMs;
-  const stop = () => {
+  return untilHealthy(child, `http://127.0.0.1:${README_PORT}`, timeoutMs, "npm start", () => {
     try {
       process.kill(-child.pid!, "SIGTERM");
     } catch {
       // already gone
     }
-  };
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${log}`);
-    try {
-      if ((await fetch(`${baseUrl}/api/health`)).ok) return { baseUrl, process: child, log: () => log };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  stop();
-  throw new Error(`npm start did not become healthy in ${timeoutMs / 1000} s:\n${log}`);
+  });
 }
 
 /** Stops a server started by startAsReadmeSays: the whole process group, SIGKILL if it lingers. */
