@@ -3,7 +3,7 @@ import { useCallback, useMemo, useState } from "react";
 import type { Summary } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { LOG_AXIS_TICKS, PlotChart, type PlotModule } from "./chart";
-import { LANE_TITLES, type LaneKey, runServerJob, storedLane } from "./lanes";
+import { isServerLaneKey, LANE_KEYS, LANE_TITLES, type LaneKey, runServerJob, storedLane } from "./lanes";
 import { fmt, tickFormat } from "./format";
 import { ExperimentFrame, LaneGroupRow, LanePicker, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
@@ -34,7 +34,7 @@ interface ServingResult {
   points: ServingPoint[];
 }
 
-const SERVING_LANES: LaneKey[] = ["server-cpu", "server-webgpu", "server-cuda", "server-remote"];
+const SERVING_LANES: LaneKey[] = LANE_KEYS.filter(isServerLaneKey);
 
 /**
  * The server scenario: closed-loop clients at rising concurrency against the

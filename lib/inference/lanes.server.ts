@@ -6,18 +6,17 @@ import path from "node:path";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { z } from "zod";
 import { HttpError } from "@/lib/http/errors";
+import { isServerLaneId, SERVER_LANE_IDS, type ServerLaneId } from "@/lib/lanes";
 import { PROBE_INPUT, probeExpected, probeModelBytes } from "./probe-model.server";
 
 // Offline machines: onnxruntime-node otherwise phones home and writes ~/.cache.
 process.env.ORT_DISABLE_TELEMETRY ??= "1";
 
-/** Every lane the server knows; which of them work is decided by probing, never assumed. */
-export const LANE_IDS = ["cpu", "cuda", "webgpu", "remote"] as const;
-export type LaneId = (typeof LANE_IDS)[number];
+/** Every lane the server knows (named in lib/lanes.ts); which of them work is decided by probing, never assumed. */
+export const LANE_IDS = SERVER_LANE_IDS;
+export type LaneId = ServerLaneId;
 
-export function isLaneId(value: string): value is LaneId {
-  return (LANE_IDS as readonly string[]).includes(value);
-}
+export const isLaneId: (value: string) => value is LaneId = isServerLaneId;
 
 export interface LaneInfo {
   id: LaneId;

@@ -3,7 +3,9 @@
  * hardware it has. Browser-safe (the chart component imports the labels).
  */
 
-export type HardwareKind = "GPU" | "software GPU" | "CPU" | "remote";
+import { hardwareKind, type HardwareKind } from "@/lib/lanes";
+
+export { hardwareKind, type HardwareKind };
 
 export interface DeviceResult {
   id: string;
@@ -37,17 +39,6 @@ export interface DeviceGroup {
   /** Medians over the group's results that have the number; null when none has. */
   p50Ms: number | null;
   throughput: number | null;
-}
-
-/**
- * A software GPU (SwiftShader, a fallback adapter) is a CPU pretending to be a
- * GPU: it must never be read as GPU speed, so it is its own kind everywhere.
- */
-export function hardwareKind(lane: string, software: boolean): HardwareKind {
-  if (software) return "software GPU";
-  if (lane === "server-remote") return "remote";
-  if (lane.endsWith("webgpu") || lane.endsWith("cuda")) return "GPU";
-  return "CPU";
 }
 
 export function laneLabel(lane: string, software: boolean): string {
