@@ -10,21 +10,18 @@ import type { BrowserRuntimeSizes } from "@/lib/browser/builds";
 import { browserModelIds } from "@/lib/browser/models";
 import { evaluationOf } from "@/lib/models/registry";
 import type { MeasureOptions, Summary } from "@/lib/inference/stats";
-import { BROWSER_LANES, type BrowserLaneKey, isServerLaneId, isServerLaneKey, LANE_TITLES, LANES, type LaneKey, SERVER_LANES, serverLaneIdOf, type ServerLaneKey, type StoredLane, storedLane } from "@/lib/lanes";
+import type { WireCapabilityModel, WireJobSnapshot, WireLaneInfo } from "@/lib/inference/wire";
+import { BROWSER_LANES, type BrowserLaneKey, isServerLaneKey, LANE_TITLES, LANES, type LaneKey, SERVER_LANES, serverLaneIdOf, type ServerLaneKey, type StoredLane, storedLane } from "@/lib/lanes";
 
 export { isServerLaneKey, LANE_KEYS, LANE_TITLES, type LaneKey, storedLane } from "@/lib/lanes";
 
-export interface ServerLaneInfo {
-  id: string;
-  available: boolean;
-  reason: string | null;
-  device: string | null;
-  software: boolean | null;
-}
+/** The fields of a server lane the lane status reads: a view of the declared wire type, so a server change breaks it. */
+export type ServerLaneInfo = Pick<WireLaneInfo, "id" | "available" | "reason" | "device" | "software">;
 
+/** The part of GET /api/capabilities (WireCapabilities) the lane status reads. */
 export interface Capabilities {
   lanes: ServerLaneInfo[];
-  models: Array<{ id: string; ready: boolean }>;
+  models: Array<Pick<WireCapabilityModel, "id" | "ready">>;
 }
 
 export interface LaneStatus {
@@ -44,7 +41,7 @@ export function laneStatus(key: LaneKey, modelId: string, capabilities: Capabili
     if (!capabilities) return { available: false, reason: "Asking the server which lanes it has…", device: null, software: null };
     const lane = capabilities.lanes.find((l) => `server-${l.id}` === key);
     if (!lane) return { available: false, reason: "This server has no such lane.", device: null, software: null };
-    if (!lane.available) return { available: false, reason: (isServerLaneId(lane.id) ? SERVER_LANES[lane.id].unavailablePlain : null) ?? "Not available on this server.", detail: lane.reason ?? "no reason given", device: lane.device, software: lane.software };
+    if (!lane.available) return { available: false, reason: SERVER_LANES[lane.id].unavailablePlain ?? "Not available on this server.", detail: lane.reason ?? "no reason given", device: lane.device, software: lane.software };
     const model = capabilities.models.find((m) => m.id === modelId);
     if (model && !model.ready) return { available: false, reason: "The server has not built this model yet (npm run models:build).", device: lane.device, software: lane.software };
     return { available: true, reason: null, device: lane.device, software: lane.software };
@@ -155,28 +152,7 @@ async function runBrowserLane(key: BrowserLaneKey, plan: RunPlan, probe: Browser
   };
 }
 
-interface JobSnapshot {
-  id: string;
-  state: "queued" | "running" | "done" | "failed" | "cancelled";
-  progress: number;
-  message: string;
-  queuePosition: number | null;
-  lane: { id: string; device: string | null; software: boolean | null };
-  error: string | null;
-  results: {
-    session: { created: boolean; createMs: number; firstRunMs: number | null };
-    scenario: {
-      kind: string;
-      batch?: number;
-      latencyMs?: Summary;
-      samplesMs?: number[];
-      itemsPerSecond?: number;
-      gflopsPerSecond?: number | null;
-      cappedEarly?: boolean;
-      points?: Array<{ batch: number; latencyMs: Summary; itemsPerSecond: number; gflopsPerSecond: number | null; cappedEarly: boolean }>;
-    } & Record<string, unknown>;
-  } | null;
-}
+type JobSnapshot = WireJobSnapshot;
 
 export async function errorText(response: Response): Promise<string> {
   try {
@@ -234,9 +210,13 @@ async function runServerLane(key: ServerLaneKey, plan: RunPlan, onProgress: Prog
   const scenario = sweep ? { kind: "offline", maxBatch: Math.max(...plan.batches), ...plan.measure } : { kind: "single-stream", batch: plan.batches[0]!, ...plan.measure };
   const job = await runServerJob({ model: plan.modelId, lane: laneId, scenario }, onProgress, signal);
   const s = job.results!.scenario;
-  const points: ResultPoint[] = sweep
-    ? (s.points ?? []).map((p) => ({ ...p }))
-    : [{ batch: s.batch!, latencyMs: s.latencyMs!, itemsPerSecond: s.itemsPerSecond!, gflopsPerSecond: s.gflopsPerSecond ?? null, samplesMs: s.samplesMs, cappedEarly: s.cappedEarly ?? false }];
+  if (s.kind !== scenario.kind) throw new Error(`the server answered a ${s.kind} result to a ${scenario.kind} request`);
+  const points: ResultPoint[] =
+    s.kind === "offline"
+      ? s.points.map((p) => ({ ...p }))
+      : s.kind === "single-stream"
+        ? [{ batch: s.batch, latencyMs: s.latencyMs, itemsPerSecond: s.itemsPerSecond, gflopsPerSecond: s.gflopsPerSecond, samplesMs: s.samplesMs, cappedEarly: s.cappedEarly }]
+        : [];
   let output: LaneResult["output"] = null;
   if (plan.returnOutput) {
     const response = await fetch("/api/infer", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: plan.modelId, lane: laneId, batch: plan.batches[0], seed: 1 }), signal });

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { HttpError } from "@/lib/http/errors";
 import { isServerLaneId, SERVER_LANE_IDS, type ServerLaneId } from "@/lib/lanes";
 import { PROBE_INPUT, probeExpected, probeModelBytes } from "./probe-model.server";
+import type { WireLaneInfo } from "./wire";
 
 // Offline machines: onnxruntime-node otherwise phones home and writes ~/.cache.
 process.env.ORT_DISABLE_TELEMETRY ??= "1";
@@ -18,18 +19,8 @@ export type LaneId = ServerLaneId;
 
 export const isLaneId: (value: string) => value is LaneId = isServerLaneId;
 
-export interface LaneInfo {
-  id: LaneId;
-  title: string;
-  available: boolean;
-  /** Why the lane cannot be used (the runtime's own words), or null when it can. */
-  reason: string | null;
-  device: string | null;
-  /** True for a software rasteriser posing as a GPU (SwiftShader): its speed is not GPU speed. Null when unknown. */
-  software: boolean | null;
-  threads: { min: number; max: number; default: number } | null;
-  notes: string[];
-}
+/** A lane as GET /api/capabilities reports it (declared browser-safe in ./wire). */
+export type LaneInfo = WireLaneInfo;
 
 /** The Chromium package's SwiftShader Vulkan driver: the software GPU used when no hardware adapter exists. */
 export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
