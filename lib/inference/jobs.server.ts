@@ -10,7 +10,7 @@ import type { InferenceModel } from "./model";
 import { runScenario, type Scenario } from "./scenarios.server";
 import type { BenchmarkRequest } from "./schemas";
 import { getRunner } from "./sessions.server";
-import { AbortedError } from "./stats";
+import { AbortedError, round } from "./stats";
 import type { JobState, WireJobSnapshot, WireModelDetails } from "./wire";
 
 export type { JobState } from "./wire";
@@ -447,8 +447,4 @@ export class JobManager {
     }
     return this.snapshotOf(job);
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
 }

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { z } from "zod";
+import { serverEnv } from "@/lib/env.server";
 import { HttpError } from "@/lib/http/errors";
 import { isServerLaneId, SERVER_LANE_IDS, type ServerLaneId } from "@/lib/lanes";
 import { PROBE_INPUT, probeExpected, probeModelBytes } from "./probe-model.server";
@@ -254,8 +255,21 @@ async function detectWebgpu(): Promise<LaneInfo> {
 
 const remoteUrlSchema = z.url({ protocol: /^https?$/ });
 
+/**
+ * REMOTE_INFERENCE_URL as serverEnv() validated it. The server refuses to start
+ * with an invalid environment, but a test or an operator may change it under a
+ * running process: then the raw text, so the lane can say what is wrong with it.
+ */
+function remoteSetting(): string | undefined {
+  try {
+    return serverEnv().REMOTE_INFERENCE_URL;
+  } catch {
+    return process.env.REMOTE_INFERENCE_URL?.trim() || undefined;
+  }
+}
+
 export function remoteUrl(): string | null {
-  const raw = process.env.REMOTE_INFERENCE_URL?.trim();
+  const raw = remoteSetting()?.trim();
   if (!raw) return null;
   const parsed = remoteUrlSchema.safeParse(raw);
   return parsed.success ? raw.replace(/\/+$/, "") : null;
@@ -263,7 +277,7 @@ export function remoteUrl(): string | null {
 
 async function detectRemote(): Promise<LaneInfo> {
   const base = { id: "remote" as const, title: "Remote Open Inference Protocol server (KServe v2 REST)", threads: null, software: null, notes: [] as string[] };
-  const raw = process.env.REMOTE_INFERENCE_URL?.trim();
+  const raw = remoteSetting()?.trim();
   if (!raw) return { ...base, available: false, reason: "REMOTE_INFERENCE_URL is not set (point it at any KServe v2 / Open Inference Protocol server)", device: null };
   const url = remoteUrl();
   if (!url) return { ...base, available: false, reason: `REMOTE_INFERENCE_URL is not an http(s) URL: ${raw}`, device: null };
@@ -308,7 +322,7 @@ function localLanes(refresh = false): Promise<LaneInfo[]> {
 }
 
 function remoteLane(refresh = false): Promise<LaneInfo> {
-  const remoteEnv = process.env.REMOTE_INFERENCE_URL;
+  const remoteEnv = remoteSetting();
   const cached = globalForLanes.inferenceLabRemoteLane;
   if (refresh || !cached || cached.url !== remoteEnv || performance.now() - cached.at > REMOTE_TTL_MS) {
     globalForLanes.inferenceLabRemoteLane = { at: performance.now(), url: remoteEnv, lane: detectRemote() };

@@ -2,7 +2,7 @@ import "server-only";
 import { type BatcherOptions, DynamicBatcher, QueueFullError } from "./batcher.server";
 import { bytesPerItem, generateFeeds } from "./inputs.server";
 import type { Runner } from "./sessions.server";
-import { AbortedError, DEFAULT_MEASURE, gflopsPerSecond, measure, type MeasureOptions, type MeasureResult, type Summary, summarize, throughputOf } from "./stats";
+import { AbortedError, DEFAULT_MEASURE, gflopsPerSecond, keepSamples, measure, type MeasureOptions, type MeasureResult, round, type Summary, summarize, throughputOf } from "./stats";
 import type { OfflinePoint, OfflineResult, ScenarioResult, ServerPoint, ServerResult, SingleStreamResult, WireThroughput } from "./wire";
 
 export type { ScenarioResult } from "./wire";
@@ -43,18 +43,6 @@ export interface RunHooks {
 
 /** Largest tensor footprint a batch sweep may allocate for inputs and outputs. */
 export const OFFLINE_MAX_TENSOR_BYTES = 512 * 1024 * 1024;
-const SAMPLES_KEPT = 2000;
-
-/** Evenly spaced subset for histograms: the summary is computed from all samples. */
-function keepSamples(samples: number[]): number[] {
-  if (samples.length <= SAMPLES_KEPT) return samples.map(round);
-  const step = samples.length / SAMPLES_KEPT;
-  return Array.from({ length: SAMPLES_KEPT }, (_, i) => round(samples[Math.floor(i * step)]!));
-}
-
-function round(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
-}
 
 export function roundSummary(summary: Summary): Summary {
   const r = (v: number) => (Number.isFinite(v) ? round(v) : v);

@@ -3,6 +3,7 @@
  * hardware it has. Browser-safe (the chart component imports the labels).
  */
 
+import { median } from "@/lib/inference/stats";
 import { hardwareKind, type HardwareKind } from "@/lib/lanes";
 
 export { hardwareKind, type HardwareKind };
@@ -45,12 +46,7 @@ export function laneLabel(lane: string, software: boolean): string {
   return software ? `${lane} (software GPU)` : lane;
 }
 
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export { median };
 
 /** One group per model × lane × device × batch size (and learner vs server), busiest first within a model. */
 export function groupDeviceResults(results: readonly DeviceResult[]): DeviceGroup[] {
