@@ -6,7 +6,7 @@
  *
  * Adding a server lane: its id in SERVER_LANE_IDS, then the entries the compiler
  * asks for in this file (SERVER_LANES, LANES), then its probe in
- * lib/inference/lanes.server.ts and, for an onnxruntime lane, its provider in
+ * lib/inference/lanes.server.ts and its execution provider (PROVIDERS, null if none) in
  * lib/inference/sessions.server.ts.
  */
 
