@@ -1,5 +1,6 @@
 import "server-only";
 import { z } from "zod";
+import { SERVER_LANE_IDS } from "@/lib/lanes";
 
 /**
  * The server's configuration, validated at start-up (instrumentation.ts) and on
@@ -26,7 +27,7 @@ const envSchema = z.object({
   // An Open Inference Protocol (KServe v2) server for the remote lane.
   REMOTE_INFERENCE_URL: optional(z.url({ protocol: /^https?$/, error: "must be an http(s) URL of a KServe v2 server" })),
   // The lane /v2/models/{name}/infer runs on.
-  V2_LANE: z.preprocess(unsetIfEmpty, z.enum(["cpu", "cuda", "webgpu", "remote"]).default("cpu")),
+  V2_LANE: z.preprocess(unsetIfEmpty, z.enum(SERVER_LANE_IDS).default("cpu")),
   // Benchmark jobs waiting per hardware resource beyond the one running; more are refused with 429.
   BENCHMARK_QUEUE_SIZE: positiveInt(3, 0),
   // No benchmark job runs longer than this, whatever it asked for.

@@ -3,8 +3,10 @@
  * only (structured clone), so both sides agree on shapes without sharing code paths.
  */
 import type { MeasureOptions, Summary } from "@/lib/inference/stats";
+import type { BrowserLaneId } from "@/lib/lanes";
 
-export type BrowserLane = "webgpu" | "wasm";
+/** The onnxruntime-web build a browser run uses (named in lib/lanes.ts). */
+export type BrowserLane = BrowserLaneId;
 
 export interface BrowserRunRequest {
   lane: BrowserLane;

@@ -6,7 +6,7 @@
  * no ORT bytes reach the page before a learner starts an experiment.
  */
 import type * as Ort from "onnxruntime-web";
-import { calibrateRunsPerSample, measure, timerResolution } from "@/lib/inference/stats";
+import { calibrateRunsPerSample, keepSamples, measure, timerResolution } from "@/lib/inference/stats";
 import { getModel, makeInput, type InputTensor } from "@/lib/models/registry";
 import { BUILDS, ORT_BASE } from "./builds";
 import { modelUrl } from "./models";
@@ -30,8 +30,6 @@ interface GpuAdapter {
 interface GpuNavigator {
   gpu?: { requestAdapter(options?: object): Promise<GpuAdapter | null> };
 }
-
-const SAMPLES_KEPT = 2000;
 
 const post = (event: WorkerEvent) => self.postMessage(event);
 
@@ -127,12 +125,6 @@ function downloadProgress(expectedBytes: number | null) {
   };
 }
 
-function thin(samples: number[]): number[] {
-  const round = (v: number) => Math.round(v * 10_000) / 10_000;
-  if (samples.length <= SAMPLES_KEPT) return samples.map(round);
-  const step = samples.length / SAMPLES_KEPT;
-  return Array.from({ length: SAMPLES_KEPT }, (_, i) => round(samples[Math.floor(i * step)]!));
-}
 
 async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   const spec = getModel(request.modelId);
@@ -205,7 +197,7 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
     points.push({
       batch,
       latencyMs: result.summary,
-      samplesMs: thin(result.samplesMs),
+      samplesMs: keepSamples(result.samplesMs),
       runsPerSample: result.runsPerSample,
       itemsPerSecond: (result.runs * batch * 1000) / result.elapsedMs,
       elapsedMs: result.elapsedMs,

@@ -10,45 +10,19 @@ import type { BrowserRuntimeSizes } from "@/lib/browser/builds";
 import { browserModelIds } from "@/lib/browser/models";
 import { evaluationOf } from "@/lib/models/registry";
 import type { MeasureOptions, Summary } from "@/lib/inference/stats";
-import type { StoredLane } from "./schema";
+import type { WireCapabilityModel, WireJobSnapshot, WireLaneInfo } from "@/lib/inference/wire";
+import { BROWSER_LANES, type BrowserLaneKey, isServerLaneKey, LANE_TITLES, LANES, type LaneKey, SERVER_LANES, serverLaneIdOf, type ServerLaneKey, type StoredLane, storedLane } from "@/lib/lanes";
 
-export type LaneKey = "server-cpu" | "server-webgpu" | "server-cuda" | "server-remote" | "browser-webgpu" | "browser-wasm" | "browser-wasm-threads";
+export { isServerLaneKey, LANE_KEYS, LANE_TITLES, type LaneKey, storedLane } from "@/lib/lanes";
 
-export const LANE_KEYS: LaneKey[] = ["server-cpu", "server-webgpu", "server-cuda", "server-remote", "browser-webgpu", "browser-wasm", "browser-wasm-threads"];
+/** The fields of a server lane the lane status reads: a view of the declared wire type, so a server change breaks it. */
+export type ServerLaneInfo = Pick<WireLaneInfo, "id" | "available" | "reason" | "device" | "software">;
 
-export const LANE_TITLES: Record<LaneKey, string> = {
-  "server-cpu": "Server CPU",
-  "server-webgpu": "Server WebGPU",
-  "server-cuda": "Server CUDA",
-  "server-remote": "Remote server",
-  "browser-webgpu": "Your browser: WebGPU",
-  "browser-wasm": "Your browser: WASM, 1 thread",
-  "browser-wasm-threads": "Your browser: WASM, several threads",
-};
-
-export function storedLane(key: LaneKey): StoredLane {
-  return key === "browser-wasm-threads" ? "browser-wasm" : key;
-}
-
-export interface ServerLaneInfo {
-  id: string;
-  available: boolean;
-  reason: string | null;
-  device: string | null;
-  software: boolean | null;
-}
-
+/** The part of GET /api/capabilities (WireCapabilities) the lane status reads. */
 export interface Capabilities {
   lanes: ServerLaneInfo[];
-  models: Array<{ id: string; ready: boolean }>;
+  models: Array<Pick<WireCapabilityModel, "id" | "ready">>;
 }
-
-/** The sentence a learner reads; the runtime's own words are one click away, for whoever runs the server. */
-const SERVER_LANE_PLAIN: Record<string, string> = {
-  cuda: "This server has no NVIDIA GPU it can use.",
-  webgpu: "This server has no GPU driver that WebGPU can use.",
-  remote: "No remote inference server is connected to this lab.",
-};
 
 export interface LaneStatus {
   available: boolean;
@@ -62,12 +36,12 @@ export interface LaneStatus {
 
 /** Why a lane cannot run this model here, in words a learner can act on, or that it can. */
 export function laneStatus(key: LaneKey, modelId: string, capabilities: Capabilities | null, capabilitiesError: string | null, probe: BrowserProbe | null): LaneStatus {
-  if (key.startsWith("server-")) {
+  if (isServerLaneKey(key)) {
     if (capabilitiesError) return { available: false, reason: `The server could not be asked which lanes it has (${capabilitiesError}).`, device: null, software: null };
     if (!capabilities) return { available: false, reason: "Asking the server which lanes it has…", device: null, software: null };
     const lane = capabilities.lanes.find((l) => `server-${l.id}` === key);
     if (!lane) return { available: false, reason: "This server has no such lane.", device: null, software: null };
-    if (!lane.available) return { available: false, reason: SERVER_LANE_PLAIN[lane.id] ?? "Not available on this server.", detail: lane.reason ?? "no reason given", device: lane.device, software: lane.software };
+    if (!lane.available) return { available: false, reason: SERVER_LANES[lane.id].unavailablePlain ?? "Not available on this server.", detail: lane.reason ?? "no reason given", device: lane.device, software: lane.software };
     const model = capabilities.models.find((m) => m.id === modelId);
     if (model && !model.ready) return { available: false, reason: "The server has not built this model yet (npm run models:build).", device: lane.device, software: lane.software };
     return { available: true, reason: null, device: lane.device, software: lane.software };
@@ -149,9 +123,9 @@ export function browserDownloadBytes(key: LaneKey, modelId: string, runtime: Bro
   return { runtime: runtime?.lanes[lane]?.bytes ?? null, model: evaluationOf(modelId)?.sizeBytes ?? null };
 }
 
-async function runBrowserLane(key: LaneKey, plan: RunPlan, probe: BrowserProbe, onProgress: Progress, signal: AbortSignal, runtime: BrowserRuntimeSizes | null): Promise<LaneResult> {
-  const lane = key === "browser-webgpu" ? "webgpu" : "wasm";
-  const threads = key === "browser-wasm-threads" ? probe.wasmThreads : 1;
+async function runBrowserLane(key: BrowserLaneKey, plan: RunPlan, probe: BrowserProbe, onProgress: Progress, signal: AbortSignal, runtime: BrowserRuntimeSizes | null): Promise<LaneResult> {
+  const lane = LANES[key].id;
+  const threads = LANES[key].threads ? probe.wasmThreads : 1;
   const sizes = browserDownloadBytes(key, plan.modelId, runtime);
   const wasmFile = runtime?.lanes[lane]?.files.find((f) => f.name.endsWith(".wasm"))?.bytes;
   const expectedBytes = wasmFile !== undefined && sizes.model !== null ? wasmFile + sizes.model : null;
@@ -159,7 +133,7 @@ async function runBrowserLane(key: LaneKey, plan: RunPlan, probe: BrowserProbe, 
   const env = result.environment;
   const adapter = env.adapter;
   const software = lane === "webgpu" && adapter?.isFallbackAdapter === true;
-  const softwareUnknown = lane === "webgpu" && (adapter?.isFallbackAdapter ?? null) === null;
+  const softwareUnknown = BROWSER_LANES[lane].canBeSoftware && (adapter?.isFallbackAdapter ?? null) === null;
   const device = lane === "webgpu" ? [adapter?.vendor, adapter?.architecture, adapter?.description].filter(Boolean).join(" ") || "unnamed adapter" : `browser CPU (${env.threads} of ${env.hardwareConcurrency} threads)`;
   return {
     key,
@@ -178,28 +152,7 @@ async function runBrowserLane(key: LaneKey, plan: RunPlan, probe: BrowserProbe, 
   };
 }
 
-interface JobSnapshot {
-  id: string;
-  state: "queued" | "running" | "done" | "failed" | "cancelled";
-  progress: number;
-  message: string;
-  queuePosition: number | null;
-  lane: { id: string; device: string | null; software: boolean | null };
-  error: string | null;
-  results: {
-    session: { created: boolean; createMs: number; firstRunMs: number | null };
-    scenario: {
-      kind: string;
-      batch?: number;
-      latencyMs?: Summary;
-      samplesMs?: number[];
-      itemsPerSecond?: number;
-      gflopsPerSecond?: number | null;
-      cappedEarly?: boolean;
-      points?: Array<{ batch: number; latencyMs: Summary; itemsPerSecond: number; gflopsPerSecond: number | null; cappedEarly: boolean }>;
-    } & Record<string, unknown>;
-  } | null;
-}
+type JobSnapshot = WireJobSnapshot;
 
 export async function errorText(response: Response): Promise<string> {
   try {
@@ -251,15 +204,19 @@ export async function runServerJob(body: Record<string, unknown>, onProgress: Pr
   return final;
 }
 
-async function runServerLane(key: LaneKey, plan: RunPlan, onProgress: Progress, signal: AbortSignal): Promise<LaneResult> {
-  const laneId = key.replace("server-", "");
+async function runServerLane(key: ServerLaneKey, plan: RunPlan, onProgress: Progress, signal: AbortSignal): Promise<LaneResult> {
+  const laneId = serverLaneIdOf(key);
   const sweep = plan.batches.length > 1;
   const scenario = sweep ? { kind: "offline", maxBatch: Math.max(...plan.batches), ...plan.measure } : { kind: "single-stream", batch: plan.batches[0]!, ...plan.measure };
   const job = await runServerJob({ model: plan.modelId, lane: laneId, scenario }, onProgress, signal);
   const s = job.results!.scenario;
-  const points: ResultPoint[] = sweep
-    ? (s.points ?? []).map((p) => ({ ...p }))
-    : [{ batch: s.batch!, latencyMs: s.latencyMs!, itemsPerSecond: s.itemsPerSecond!, gflopsPerSecond: s.gflopsPerSecond ?? null, samplesMs: s.samplesMs, cappedEarly: s.cappedEarly ?? false }];
+  if (s.kind !== scenario.kind) throw new Error(`the server answered a ${s.kind} result to a ${scenario.kind} request`);
+  const points: ResultPoint[] =
+    s.kind === "offline"
+      ? s.points.map((p) => ({ ...p }))
+      : s.kind === "single-stream"
+        ? [{ batch: s.batch, latencyMs: s.latencyMs, itemsPerSecond: s.itemsPerSecond, gflopsPerSecond: s.gflopsPerSecond, samplesMs: s.samplesMs, cappedEarly: s.cappedEarly }]
+        : [];
   let output: LaneResult["output"] = null;
   if (plan.returnOutput) {
     const response = await fetch("/api/infer", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: plan.modelId, lane: laneId, batch: plan.batches[0], seed: 1 }), signal });
@@ -275,7 +232,8 @@ async function runServerLane(key: LaneKey, plan: RunPlan, onProgress: Progress, 
     title: LANE_TITLES[key],
     device: job.lane.device,
     software: job.lane.software === true,
-    softwareUnknown: key !== "server-cpu" && job.lane.software === null,
+    // Any lane that may be a GPU: an unknown software flag is never presented as hardware or software.
+    softwareUnknown: SERVER_LANES[laneId].kind !== "CPU" && job.lane.software === null,
     threads: null,
     phases: {
       downloadMs: null,
@@ -299,7 +257,7 @@ export async function runLanes(keys: LaneKey[], plan: RunPlan, probe: BrowserPro
     if (signal.aborted) break;
     try {
       const progress: Progress = (f, m) => onProgress(key, f, m);
-      const result = key.startsWith("browser-") ? await runBrowserLane(key, plan, probe!, progress, signal, runtime) : await runServerLane(key, plan, progress, signal);
+      const result = isServerLaneKey(key) ? await runServerLane(key, plan, progress, signal) : await runBrowserLane(key, plan, probe!, progress, signal, runtime);
       outcomes.push({ key, ok: true, result });
     } catch (error) {
       if (signal.aborted) break;

@@ -4,8 +4,9 @@ import { z } from "zod";
  * What an experiment component stores (POST /api/experiment-results).
  * Browser-safe so the components build bodies the server will accept.
  */
-export const STORED_LANES = ["browser-webgpu", "browser-wasm", "server-cpu", "server-webgpu", "server-cuda", "server-remote"] as const;
-export type StoredLane = (typeof STORED_LANES)[number];
+import { STORED_LANES } from "@/lib/lanes";
+
+export { STORED_LANES, type StoredLane } from "@/lib/lanes";
 
 export const EXPERIMENT_KINDS = ["latency", "batch-sweep", "serving", "quantization", "roofline", "cost"] as const;
 export type ExperimentKind = (typeof EXPERIMENT_KINDS)[number];

@@ -1,9 +1,9 @@
 "use client";
 import { useCallback, useMemo, useState } from "react";
-import type { Summary } from "@/lib/inference/stats";
+import type { ServerPointStats } from "@/lib/inference/wire";
 import { getModel } from "@/lib/models/registry";
 import { LOG_AXIS_TICKS, PlotChart, type PlotModule } from "./chart";
-import { LANE_TITLES, type LaneKey, runServerJob, storedLane } from "./lanes";
+import { isServerLaneKey, LANE_KEYS, LANE_TITLES, type LaneKey, runServerJob, storedLane } from "./lanes";
 import { fmt, tickFormat } from "./format";
 import { ExperimentFrame, LaneGroupRow, LanePicker, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
 
@@ -13,16 +13,8 @@ export interface ServingExperimentProps {
   title?: string;
 }
 
-interface ServingPoint {
-  concurrency: number;
-  completed: number;
-  rejected: number;
-  throughputPerSecond: number;
-  latencyMs: Summary;
-  queueMs: Summary;
-  computeMs: Summary;
-  meanBatchRows: number;
-}
+/** A closed-loop load level of the server scenario (declared in lib/inference/wire.ts). */
+type ServingPoint = ServerPointStats & { concurrency: number };
 
 interface ServingResult {
   key: LaneKey;
@@ -34,7 +26,7 @@ interface ServingResult {
   points: ServingPoint[];
 }
 
-const SERVING_LANES: LaneKey[] = ["server-cpu", "server-webgpu", "server-cuda", "server-remote"];
+const SERVING_LANES: LaneKey[] = LANE_KEYS.filter(isServerLaneKey);
 
 /**
  * The server scenario: closed-loop clients at rising concurrency against the
@@ -72,8 +64,10 @@ export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4
             (f, m) => onProgress(key, f, m),
             signal,
           );
-          const scenario = job.results!.scenario as unknown as { points: ServingPoint[] };
-          collected.push({ key, jobId: job.id, device: job.lane.device, software: job.lane.software === true, maxBatch, maxQueueDelayMs, points: scenario.points });
+          const scenario = job.results!.scenario;
+          if (scenario.kind !== "server") throw new Error(`the server answered a ${scenario.kind} result to a server-scenario request`);
+          // Closed-loop levels only (load mode "concurrency"): every point has its concurrency.
+          collected.push({ key, jobId: job.id, device: job.lane.device, software: job.lane.software === true, maxBatch, maxQueueDelayMs, points: scenario.points as ServingPoint[] });
         } catch (error) {
           if (signal.aborted) break;
           setErrors((e) => [...e, `${LANE_TITLES[key]} failed: ${error instanceof Error ? error.message : String(error)}`]);

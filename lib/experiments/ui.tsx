@@ -4,6 +4,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } fro
 import type { BrowserRuntimeSizes } from "@/lib/browser/builds";
 import { probeBrowser, type BrowserProbe } from "@/lib/browser/probe";
 import { csvField, type CsvCell } from "@/lib/csv-cell";
+import type { WireCapabilities } from "@/lib/inference/wire";
 import { preloadPlot } from "./chart";
 import { fmt, fmtMB, plural } from "./format";
 import { browserDownloadBytes, type Capabilities, errorText, LANE_TITLES, type LaneKey, type LaneOutcome, type LaneResult, laneStatus, type LaneStatus, runLanes, type RunPlan } from "./lanes";
@@ -26,7 +27,7 @@ export function useLabContext() {
       async (r) => (r.ok ? ((await r.json()) as BrowserRuntimeSizes) : null),
       () => null,
     );
-    capabilitiesPromise ??= fetch("/api/capabilities").then(async (r) => (r.ok ? ((await r.json()) as Capabilities) : Promise.reject(new Error(await errorText(r)))));
+    capabilitiesPromise ??= fetch("/api/capabilities").then(async (r) => (r.ok ? ((await r.json()) as WireCapabilities) : Promise.reject(new Error(await errorText(r)))));
     probePromise ??= probeBrowser();
     let live = true;
     capabilitiesPromise.then(

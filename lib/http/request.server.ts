@@ -101,7 +101,7 @@ export async function handleErrors(fn: () => Promise<Response>): Promise<Respons
   } catch (error) {
     if (error instanceof HttpError) return jsonError(error.status, error.message, error.headers);
     if (error instanceof z.ZodError) return jsonError(400, `invalid request: ${zodMessage(error)}`);
-    console.error("[inference] unexpected error", error);
+    console.error("[api] unexpected error", error);
     return jsonError(500, `internal error: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -8,6 +8,7 @@ import { v2Lane } from "./infer-api.server";
 import { detectLanes, LANE_IDS } from "./lanes.server";
 import { benchmarkRequestSchema } from "./schemas";
 import { type JobOwner, maxQueued, modelDetails, timeCapMs } from "./jobs.server";
+import type { WireCapabilities } from "./wire";
 
 export * from "./infer-api.server";
 
@@ -30,7 +31,7 @@ export function capabilities(): Promise<Response> {
       models,
       limits: { maxBodyBytes: MAX_BODY_BYTES, benchmarkQueuePerResource: maxQueued(), benchmarkTimeCapMs: timeCapMs() },
       v2: { lane: v2Lane() },
-    });
+    } satisfies WireCapabilities);
   });
 }
 

@@ -7,6 +7,7 @@ import type { InferenceModel } from "./model";
 import { checkBatch } from "./oip.server";
 import type { InferRequest } from "./schemas";
 import { getRunner } from "./sessions.server";
+import { round } from "./stats";
 import { checkAllowedValues, checkShape, type Feeds, isJsonDtype, tensorDataToJson, tensorFromJson } from "./tensors.server";
 
 /** Feeds from a JSON body, each checked against the model's declared name, dtype and shape. */
@@ -72,8 +73,4 @@ export async function infer(request: InferRequest) {
       totalMs: round(performance.now() - started),
     },
   };
-}
-
-function round(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
 }

@@ -7,32 +7,18 @@ import { requireModel } from "./catalog.server";
 import { generateFeeds } from "./inputs.server";
 import { requireLane, type LaneInfo } from "./lanes.server";
 import type { InferenceModel } from "./model";
-import { runScenario, type Scenario, type ScenarioResult } from "./scenarios.server";
+import { runScenario, type Scenario } from "./scenarios.server";
 import type { BenchmarkRequest } from "./schemas";
 import { getRunner } from "./sessions.server";
-import { AbortedError } from "./stats";
+import { AbortedError, round } from "./stats";
+import type { JobState, WireJobSnapshot, WireModelDetails } from "./wire";
 
-export type JobState = "queued" | "running" | "done" | "failed" | "cancelled";
+export type { JobState } from "./wire";
 
-export interface JobSnapshot {
-  id: string;
-  state: JobState;
-  progress: number;
-  message: string;
-  createdAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  request: BenchmarkRequest;
-  lane: { id: string; device: string | null; software: boolean | null };
-  model: ReturnType<typeof modelDetails>;
-  /** Jobs ahead of this one on the same hardware. */
-  queuePosition: number | null;
-  results: { session: { created: boolean; createMs: number; firstRunMs: number | null }; scenario: ScenarioResult } | null;
-  error: string | null;
-  persisted: boolean;
-}
+/** What GET /api/benchmarks/{id} and its event stream send: declared browser-safe in ./wire. */
+export type JobSnapshot = WireJobSnapshot;
 
-export function modelDetails(model: InferenceModel) {
+export function modelDetails(model: InferenceModel): WireModelDetails {
   return {
     id: model.id,
     title: model.title,
@@ -461,8 +447,4 @@ export class JobManager {
     }
     return this.snapshotOf(job);
   }
-}
-
-function round(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
 }

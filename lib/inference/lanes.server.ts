@@ -5,32 +5,23 @@ import os from "node:os";
 import path from "node:path";
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { z } from "zod";
+import { serverEnv } from "@/lib/env.server";
 import { HttpError } from "@/lib/http/errors";
+import { isServerLaneId, SERVER_LANE_IDS, type ServerLaneId } from "@/lib/lanes";
 import { PROBE_INPUT, probeExpected, probeModelBytes } from "./probe-model.server";
+import type { WireLaneInfo } from "./wire";
 
 // Offline machines: onnxruntime-node otherwise phones home and writes ~/.cache.
 process.env.ORT_DISABLE_TELEMETRY ??= "1";
 
-/** Every lane the server knows; which of them work is decided by probing, never assumed. */
-export const LANE_IDS = ["cpu", "cuda", "webgpu", "remote"] as const;
-export type LaneId = (typeof LANE_IDS)[number];
+/** Every lane the server knows (named in lib/lanes.ts); which of them work is decided by probing, never assumed. */
+export const LANE_IDS = SERVER_LANE_IDS;
+export type LaneId = ServerLaneId;
 
-export function isLaneId(value: string): value is LaneId {
-  return (LANE_IDS as readonly string[]).includes(value);
-}
+export const isLaneId: (value: string) => value is LaneId = isServerLaneId;
 
-export interface LaneInfo {
-  id: LaneId;
-  title: string;
-  available: boolean;
-  /** Why the lane cannot be used (the runtime's own words), or null when it can. */
-  reason: string | null;
-  device: string | null;
-  /** True for a software rasteriser posing as a GPU (SwiftShader): its speed is not GPU speed. Null when unknown. */
-  software: boolean | null;
-  threads: { min: number; max: number; default: number } | null;
-  notes: string[];
-}
+/** A lane as GET /api/capabilities reports it (declared browser-safe in ./wire). */
+export type LaneInfo = WireLaneInfo;
 
 /** The Chromium package's SwiftShader Vulkan driver: the software GPU used when no hardware adapter exists. */
 export const SWIFTSHADER_ICD = "/usr/lib/chromium/vk_swiftshader_icd.json";
@@ -264,8 +255,21 @@ async function detectWebgpu(): Promise<LaneInfo> {
 
 const remoteUrlSchema = z.url({ protocol: /^https?$/ });
 
+/**
+ * REMOTE_INFERENCE_URL as serverEnv() validated it. The server refuses to start
+ * with an invalid environment, but a test or an operator may change it under a
+ * running process: then the raw text, so the lane can say what is wrong with it.
+ */
+function remoteSetting(): string | undefined {
+  try {
+    return serverEnv().REMOTE_INFERENCE_URL;
+  } catch {
+    return process.env.REMOTE_INFERENCE_URL?.trim() || undefined;
+  }
+}
+
 export function remoteUrl(): string | null {
-  const raw = process.env.REMOTE_INFERENCE_URL?.trim();
+  const raw = remoteSetting()?.trim();
   if (!raw) return null;
   const parsed = remoteUrlSchema.safeParse(raw);
   return parsed.success ? raw.replace(/\/+$/, "") : null;
@@ -273,7 +277,7 @@ export function remoteUrl(): string | null {
 
 async function detectRemote(): Promise<LaneInfo> {
   const base = { id: "remote" as const, title: "Remote Open Inference Protocol server (KServe v2 REST)", threads: null, software: null, notes: [] as string[] };
-  const raw = process.env.REMOTE_INFERENCE_URL?.trim();
+  const raw = remoteSetting()?.trim();
   if (!raw) return { ...base, available: false, reason: "REMOTE_INFERENCE_URL is not set (point it at any KServe v2 / Open Inference Protocol server)", device: null };
   const url = remoteUrl();
   if (!url) return { ...base, available: false, reason: `REMOTE_INFERENCE_URL is not an http(s) URL: ${raw}`, device: null };
@@ -318,7 +322,7 @@ function localLanes(refresh = false): Promise<LaneInfo[]> {
 }
 
 function remoteLane(refresh = false): Promise<LaneInfo> {
-  const remoteEnv = process.env.REMOTE_INFERENCE_URL;
+  const remoteEnv = remoteSetting();
   const cached = globalForLanes.inferenceLabRemoteLane;
   if (refresh || !cached || cached.url !== remoteEnv || performance.now() - cached.at > REMOTE_TTL_MS) {
     globalForLanes.inferenceLabRemoteLane = { at: performance.now(), url: remoteEnv, lane: detectRemote() };

@@ -2,7 +2,10 @@ import "server-only";
 import { type BatcherOptions, DynamicBatcher, QueueFullError } from "./batcher.server";
 import { bytesPerItem, generateFeeds } from "./inputs.server";
 import type { Runner } from "./sessions.server";
-import { AbortedError, DEFAULT_MEASURE, gflopsPerSecond, measure, type MeasureOptions, type MeasureResult, type Summary, summarize, throughputOf } from "./stats";
+import { AbortedError, DEFAULT_MEASURE, gflopsPerSecond, keepSamples, measure, type MeasureOptions, type MeasureResult, round, type Summary, summarize, throughputOf } from "./stats";
+import type { OfflinePoint, OfflineResult, ScenarioResult, ServerPoint, ServerResult, SingleStreamResult, WireThroughput } from "./wire";
+
+export type { ScenarioResult } from "./wire";
 
 /** Scenarios as MLPerf LoadGen names them. */
 export interface SingleStreamScenario {
@@ -40,18 +43,6 @@ export interface RunHooks {
 
 /** Largest tensor footprint a batch sweep may allocate for inputs and outputs. */
 export const OFFLINE_MAX_TENSOR_BYTES = 512 * 1024 * 1024;
-const SAMPLES_KEPT = 2000;
-
-/** Evenly spaced subset for histograms: the summary is computed from all samples. */
-function keepSamples(samples: number[]): number[] {
-  if (samples.length <= SAMPLES_KEPT) return samples.map(round);
-  const step = samples.length / SAMPLES_KEPT;
-  return Array.from({ length: SAMPLES_KEPT }, (_, i) => round(samples[Math.floor(i * step)]!));
-}
-
-function round(value: number): number {
-  return Math.round(value * 10_000) / 10_000;
-}
 
 export function roundSummary(summary: Summary): Summary {
   const r = (v: number) => (Number.isFinite(v) ? round(v) : v);
@@ -75,7 +66,7 @@ export function roundSummary(summary: Summary): Summary {
  * included), with the timed-calls-only rate, the p50 rate and the time spent
  * outside the timed call reported apart (see stats.throughputOf).
  */
-function throughputFields(result: MeasureResult, batch: number) {
+function throughputFields(result: MeasureResult, batch: number): WireThroughput {
   const t = throughputOf(result, batch);
   return {
     itemsPerSecond: round(t.itemsPerSecond),
@@ -85,7 +76,7 @@ function throughputFields(result: MeasureResult, batch: number) {
   };
 }
 
-export async function runSingleStream(runner: Runner, scenario: SingleStreamScenario, hooks: RunHooks = {}) {
+export async function runSingleStream(runner: Runner, scenario: SingleStreamScenario, hooks: RunHooks = {}): Promise<SingleStreamResult> {
   const feeds = generateFeeds(runner.model, scenario.batch, 1);
   const result = await measure(() => runner.run(feeds), scenario.measure, {
     signal: hooks.signal,
@@ -114,9 +105,9 @@ export function offlineBatches(runner: Runner, requested: number): { batches: nu
   return { batches, cappedBy };
 }
 
-export async function runOffline(runner: Runner, scenario: OfflineScenario, hooks: RunHooks = {}) {
+export async function runOffline(runner: Runner, scenario: OfflineScenario, hooks: RunHooks = {}): Promise<OfflineResult> {
   const { batches, cappedBy } = offlineBatches(runner, scenario.maxBatch);
-  const points = [];
+  const points: OfflinePoint[] = [];
   for (const [index, batch] of batches.entries()) {
     const feeds = generateFeeds(runner.model, batch, batch);
     const result = await measure(() => runner.run(feeds), scenario.measure, {
@@ -149,7 +140,7 @@ function exponential(rate: number, random: () => number): number {
 }
 
 /** One load level through one batcher: a point on the throughput-vs-latency curve. */
-async function runServerPoint(runner: Runner, scenario: ServerScenario, load: { mode: "poisson"; rate: number } | { mode: "concurrency"; concurrency: number }, hooks: RunHooks, progress: (f: number) => void) {
+async function runServerPoint(runner: Runner, scenario: ServerScenario, load: { mode: "poisson"; rate: number } | { mode: "concurrency"; concurrency: number }, hooks: RunHooks, progress: (f: number) => void): Promise<ServerPoint> {
   const batching = scenario.batching ?? { maxBatchSize: 1, maxQueueDelayMs: 0, maxQueueSize: 1_000_000 };
   const batcher = new DynamicBatcher((feeds) => runner.run(feeds), batching);
   const one = generateFeeds(runner.model, 1, 7);
@@ -232,9 +223,9 @@ async function runServerPoint(runner: Runner, scenario: ServerScenario, load: { 
   };
 }
 
-export async function runServer(runner: Runner, scenario: ServerScenario, hooks: RunHooks = {}) {
+export async function runServer(runner: Runner, scenario: ServerScenario, hooks: RunHooks = {}): Promise<ServerResult> {
   const levels = scenario.load.mode === "poisson" ? [{ mode: "poisson" as const, rate: scenario.load.rate }] : scenario.load.concurrency.map((concurrency) => ({ mode: "concurrency" as const, concurrency }));
-  const points = [];
+  const points: ServerPoint[] = [];
   for (const [index, level] of levels.entries()) {
     const label = level.mode === "poisson" ? `${level.rate} req/s` : `concurrency ${level.concurrency}`;
     points.push(await runServerPoint(runner, scenario, level, hooks, (f) => hooks.onProgress?.((index + f) / levels.length, label)));
@@ -248,8 +239,6 @@ export async function runServer(runner: Runner, scenario: ServerScenario, hooks:
     curve: points.map((p) => ({ load: "concurrency" in p ? p.concurrency : p.targetRate, throughputPerSecond: p.throughputPerSecond, p99Ms: p.latencyMs.p99 })),
   };
 }
-
-export type ScenarioResult = Awaited<ReturnType<typeof runSingleStream>> | Awaited<ReturnType<typeof runOffline>> | Awaited<ReturnType<typeof runServer>>;
 
 export function runScenario(runner: Runner, scenario: Scenario, hooks: RunHooks = {}): Promise<ScenarioResult> {
   switch (scenario.kind) {

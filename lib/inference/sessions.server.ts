@@ -124,17 +124,13 @@ class RemoteRunner extends BaseRunner {
   async release(): Promise<void> {}
 }
 
+/** Each lane's onnxruntime execution provider; null for a lane that is not onnxruntime in this process. The compiler asks for a new lane's entry. */
+const PROVIDERS: Record<LaneId, string | null> = { cpu: "cpu", cuda: "cuda", webgpu: "webgpu", remote: null };
+
 function providerFor(lane: LaneId): string {
-  switch (lane) {
-    case "cpu":
-      return "cpu";
-    case "cuda":
-      return "cuda";
-    case "webgpu":
-      return "webgpu";
-    default:
-      throw new Error(`lane ${lane} has no onnxruntime execution provider`);
-  }
+  const provider = PROVIDERS[lane];
+  if (provider === null) throw new Error(`lane ${lane} has no onnxruntime execution provider`);
+  return provider;
 }
 
 const MAX_SESSIONS = 24;

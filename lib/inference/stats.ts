@@ -5,6 +5,29 @@
  */
 
 export const PERCENTILES = [50, 90, 95, 99] as const;
+
+/** Reported times and rates are rounded to 4 decimals (0.1 µs in milliseconds). */
+export function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}
+
+/** Samples kept in a result for histograms; the summary is always computed from all of them. */
+export const SAMPLES_KEPT = 2000;
+
+/** An evenly spaced subset of at most SAMPLES_KEPT samples, rounded. */
+export function keepSamples(samples: number[]): number[] {
+  if (samples.length <= SAMPLES_KEPT) return samples.map(round);
+  const step = samples.length / SAMPLES_KEPT;
+  return Array.from({ length: SAMPLES_KEPT }, (_, i) => round(samples[Math.floor(i * step)]!));
+}
+
+/** The median (mean of the middle two for an even count); null for no values. */
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
 export type PercentileKey = `p${(typeof PERCENTILES)[number]}`;
 
 export interface Summary {

@@ -3,7 +3,10 @@
  * hardware it has. Browser-safe (the chart component imports the labels).
  */
 
-export type HardwareKind = "GPU" | "software GPU" | "CPU" | "remote";
+import { median } from "@/lib/inference/stats";
+import { hardwareKind, type HardwareKind } from "@/lib/lanes";
+
+export { hardwareKind, type HardwareKind };
 
 export interface DeviceResult {
   id: string;
@@ -39,27 +42,11 @@ export interface DeviceGroup {
   throughput: number | null;
 }
 
-/**
- * A software GPU (SwiftShader, a fallback adapter) is a CPU pretending to be a
- * GPU: it must never be read as GPU speed, so it is its own kind everywhere.
- */
-export function hardwareKind(lane: string, software: boolean): HardwareKind {
-  if (software) return "software GPU";
-  if (lane === "server-remote") return "remote";
-  if (lane.endsWith("webgpu") || lane.endsWith("cuda")) return "GPU";
-  return "CPU";
-}
-
 export function laneLabel(lane: string, software: boolean): string {
   return software ? `${lane} (software GPU)` : lane;
 }
 
-export function median(values: readonly number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
+export { median };
 
 /** One group per model × lane × device × batch size (and learner vs server), busiest first within a model. */
 export function groupDeviceResults(results: readonly DeviceResult[]): DeviceGroup[] {

@@ -1,3 +1,4 @@
+import "server-only";
 /** Activation ranges for static quantization, recorded by running real samples through onnxruntime-node. */
 import * as ort from "onnxruntime-node";
 import { calibrationTensors, type ActivationRange, type QuantizeOptions, withIntermediateOutputs } from "./quantize";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Measures an int8 variant against its fp32 base on real inputs. Runtime-agnostic
  * (a Runner wraps onnxruntime-node or onnxruntime-web), so models:eval and the

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Where model files live on the server, and whether they can be trusted: the
  * server reads models from node_modules or generated/models, never the network.

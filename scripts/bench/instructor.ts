@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { median as medianOf } from "@/lib/inference/stats";
 import { freePort, migrate, startServer, stopServer } from "../../test/helpers/server";
 
 const learners = Number(process.env.INSTRUCTOR_BENCH_LEARNERS ?? 200);
@@ -13,9 +14,7 @@ const runs = Number(process.env.INSTRUCTOR_BENCH_RUNS ?? 9);
 const password = "bench instructor password";
 
 function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return medianOf(values) ?? Number.NaN;
 }
 
 async function timed(url: string, cookie: string): Promise<{ ms: number; bytes: number; status: number }> {

@@ -3,19 +3,12 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { fmt } from "@/lib/experiments/format";
 import { loadResultGroup } from "@/lib/experiments/store.server";
+import { STORED_LANE_TITLES } from "@/lib/lanes";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Experiment result" };
 
 const ID = /^[0-9a-f-]{36}$/;
-const LANE_TITLES: Record<string, string> = {
-  "browser-webgpu": "Browser WebGPU",
-  "browser-wasm": "Browser WASM",
-  "server-cpu": "Server CPU",
-  "server-webgpu": "Server WebGPU",
-  "server-cuda": "Server CUDA",
-  "server-remote": "Remote server",
-};
 
 /** The permalink of a stored run: every lane of it, with the device and environment it ran on. */
 export default async function ResultPage({ params }: { params: Promise<{ id: string }> }) {
@@ -47,7 +40,7 @@ export default async function ResultPage({ params }: { params: Promise<{ id: str
         <tbody>
           {group.map((r) => (
             <tr key={r.id} data-lane={r.lane}>
-              <th scope="row">{LANE_TITLES[r.lane] ?? r.lane}</th>
+              <th scope="row">{(STORED_LANE_TITLES as Record<string, string>)[r.lane] ?? r.lane}</th>
               <td>
                 {r.device ?? "unknown"}
                 {r.software ? " (software GPU: CPU speed, not GPU speed)" : ""}

@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { LOG_AXIS_TICKS, wrappedLabelAxis } from "@/lib/experiments/chart";
 import { tickFormat } from "@/lib/experiments/format";
-import { laneLabel, type DeviceResult, type HardwareKind } from "../devices";
+import { hardwareKind, laneLabel, type DeviceResult, type HardwareKind } from "../devices";
 
 const kinds: HardwareKind[] = ["GPU", "software GPU", "CPU", "remote"];
 const colors = ["#0b5cad", "#b35c00", "#1b6e33", "#6b3fa0"];
@@ -26,7 +26,7 @@ export function DeviceChart({ results, models }: { results: DeviceResult[]; mode
         .map((r) => ({
           p50Ms: r.p50Ms!,
           row: `${laneLabel(r.lane, r.software)} · ${r.device ?? "unknown device"}`,
-          kind: r.software ? "software GPU" : r.lane === "server-remote" ? "remote" : /webgpu|cuda/.test(r.lane) ? "GPU" : "CPU",
+          kind: hardwareKind(r.lane, r.software),
           source: r.source === "server" ? "server benchmark" : "learner",
         })),
     [results, model, effectiveBatch],

@@ -1,0 +1,153 @@
+/**
+ * What the server sends the browser, declared once: GET /api/capabilities,
+ * benchmark job snapshots (GET /api/benchmarks/{id} and its event stream) and
+ * the scenario results inside them. Browser-safe (types only). The server's
+ * implementation is checked against these types by the compiler (explicit
+ * return types in scenarios.server.ts, `satisfies` in api.server.ts, JobSnapshot
+ * extending WireJobSnapshot), and the experiment components read these types,
+ * so a server change that drops a field the browser reads fails `npm run
+ * typecheck` (test/types/wire.test-d.ts). See docs/decisions/0011-lane-vocabulary-and-wire-types.md.
+ */
+import type { HardwareKind, ServerLaneId } from "@/lib/lanes";
+import type { TensorSpec } from "./model";
+import type { BenchmarkRequest } from "./schemas";
+import type { Summary } from "./stats";
+
+export type { HardwareKind };
+
+/** One server lane as /api/capabilities reports it. */
+export interface WireLaneInfo {
+  id: ServerLaneId;
+  title: string;
+  available: boolean;
+  /** Why the lane cannot be used (the runtime's own words), or null when it can. */
+  reason: string | null;
+  device: string | null;
+  /** True for a software rasteriser posing as a GPU (SwiftShader): its speed is not GPU speed. Null when unknown. */
+  software: boolean | null;
+  threads: { min: number; max: number; default: number } | null;
+  notes: string[];
+}
+
+/** A model as a job snapshot and /api/capabilities describe it. */
+export interface WireModelDetails {
+  id: string;
+  title: string;
+  inputs: TensorSpec[];
+  outputs: TensorSpec[];
+  maxBatch: number;
+  flopsPerItem: number | null;
+  weightBytes: number | null;
+  parameters: number | null;
+}
+
+export interface WireCapabilityModel extends WireModelDetails {
+  /** Built and loadable (npm run models:build). */
+  ready: boolean;
+  batchAxis: number | null;
+  catalog?: { task: string; variant: string; baseId: string; license: string; source: string; evaluation: unknown };
+}
+
+/** GET /api/capabilities. */
+export interface WireCapabilities {
+  lanes: WireLaneInfo[];
+  models: WireCapabilityModel[];
+  limits: { maxBodyBytes: number; benchmarkQueuePerResource: number; benchmarkTimeCapMs: number };
+  v2: { lane: ServerLaneId };
+}
+
+/** Throughput of a measured loop (see stats.throughputOf), rounded. */
+export interface WireThroughput {
+  itemsPerSecond: number;
+  timedItemsPerSecond: number;
+  p50ItemsPerSecond: number;
+  loopOverheadUs: number;
+}
+
+export interface SingleStreamResult extends WireThroughput {
+  kind: "single-stream";
+  batch: number;
+  latencyMs: Summary;
+  /** An evenly spaced subset (at most 2000) for histograms; the summary is computed from all samples. */
+  samplesMs: number[];
+  elapsedMs: number;
+  gflopsPerSecond: number | null;
+  cappedEarly: boolean;
+}
+
+export interface OfflinePoint extends WireThroughput {
+  batch: number;
+  latencyMs: Summary;
+  msPerItem: number;
+  gflopsPerSecond: number | null;
+  cappedEarly: boolean;
+}
+
+export interface OfflineResult {
+  kind: "offline";
+  points: OfflinePoint[];
+  /** What stopped the sweep below the requested largest batch, or null. */
+  cappedBy: string | null;
+  bestBatch: number;
+  bestItemsPerSecond: number;
+}
+
+export interface ServerPointStats {
+  completed: number;
+  rejected: number;
+  elapsedMs: number;
+  throughputPerSecond: number;
+  latencyMs: Summary;
+  queueMs: Summary;
+  computeMs: Summary;
+  meanBatchRows: number;
+}
+
+/** One load level: `concurrency` closed-loop clients, or Poisson arrivals at `targetRate` requests/s. */
+export type ServerPoint = ServerPointStats & ({ concurrency: number } | { targetRate: number });
+
+export interface WireBatching {
+  maxBatchSize: number;
+  maxQueueDelayMs: number;
+  maxQueueSize: number;
+  instances?: number;
+}
+
+export interface ServerResult {
+  kind: "server";
+  mode: "poisson" | "concurrency";
+  /** Null: no dynamic batching, every request ran alone. */
+  batching: WireBatching | null;
+  points: ServerPoint[];
+  curve: Array<{ load: number; throughputPerSecond: number; p99Ms: number }>;
+}
+
+export type ScenarioResult = SingleStreamResult | OfflineResult | ServerResult;
+
+export type JobState = "queued" | "running" | "done" | "failed" | "cancelled";
+
+export interface WireSessionPhase {
+  /** False when an earlier job's session was reused: its create and first-run times belong to that job. */
+  created: boolean;
+  createMs: number;
+  firstRunMs: number | null;
+}
+
+/** A benchmark job as GET /api/benchmarks/{id} and each event of its stream send it. */
+export interface WireJobSnapshot {
+  id: string;
+  state: JobState;
+  progress: number;
+  message: string;
+  createdAt: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  request: BenchmarkRequest;
+  lane: { id: string; device: string | null; software: boolean | null };
+  model: WireModelDetails;
+  /** Jobs ahead of this one on the same hardware. */
+  queuePosition: number | null;
+  results: { session: WireSessionPhase; scenario: ScenarioResult } | null;
+  error: string | null;
+  persisted: boolean;
+}
