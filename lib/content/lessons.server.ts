@@ -7,6 +7,7 @@ import { bundleMDX } from "mdx-bundler";
 import readingTime from "reading-time";
 import rehypeHighlight from "rehype-highlight";
 import rehypeSlug from "rehype-slug";
+import { HttpError } from "@/lib/http/errors";
 import { lessonFrontmatterSchema, type LessonFrontmatter } from "./frontmatter";
 import { collectHeadings, countExperiments, type TocEntry } from "./mdx-plugins";
 
@@ -54,6 +55,12 @@ export function lessonSlugs(root = lessonsRoot()): string[] {
     .filter((entry) => entry.isDirectory() && existsSync(path.join(root, entry.name, "index.mdx")))
     .map((entry) => entry.name)
     .filter((slug) => slugPattern.test(slug));
+}
+
+/** A slug the API was sent: 404 unless it names a lesson, so nothing is stored against a lesson that does not exist. */
+export function requireLessonSlug(slug: string): string {
+  if (!lessonSlugs().includes(slug)) throw new HttpError(404, `unknown lesson "${slug}"`);
+  return slug;
 }
 
 /** The folder's files decide the cache key, so an edited component recompiles its lesson too. */

@@ -124,8 +124,12 @@ function toStored(row: Row): StoredResult {
   };
 }
 
+/** Stored ids are UUIDs: anything else is unknown without asking the database. */
+const RESULT_ID = /^[0-9a-f-]{36}$/;
+
 /** A result and the other lanes of the same run, in the order they were saved. */
 export async function loadResultGroup(id: string): Promise<StoredResult[] | null> {
+  if (!RESULT_ID.test(id)) return null;
   await dbReady();
   const row = await db.experimentResult.findUnique({ where: { id } });
   if (!row) return null;

@@ -1,8 +1,12 @@
+import { z } from "zod";
 import type { AnswerValue, QuestionResult, QuizFile } from "@/lib/quiz/schema";
 
 /** Which attempts a statistic counts: every attempt, each learner's first, or each learner's latest. */
 export type AttemptScope = "all" | "first" | "latest";
 export const attemptScopes: readonly AttemptScope[] = ["all", "first", "latest"];
+
+/** GET …/questions?scope=: which attempts the statistics count, every attempt unless asked. */
+export const questionStatsQuerySchema = z.object({ scope: z.enum(attemptScopes).default("all") });
 
 export interface StoredAttempt {
   userId: string;

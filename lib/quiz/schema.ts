@@ -113,6 +113,9 @@ export const submissionSchema = z
 
 export type Submission = z.infer<typeof submissionSchema>;
 
+/** POST /api/progress: a signed-in learner read a lesson or ran one of its experiments. */
+export const progressEventSchema = z.object({ lessonSlug: z.string().max(100), event: z.enum(["read", "experiment"]) }).strict();
+
 /** Per-question feedback, only ever sent after the attempt is stored. */
 export interface QuestionResult {
   questionId: string;

@@ -1,5 +1,5 @@
-import { z } from "zod";
 import { classesFor, createClass } from "@/lib/auth/classes.server";
+import { createClassSchema } from "@/lib/auth/schemas";
 import { requireInstructor, requireUser } from "@/lib/auth/session.server";
 import { jsonOk } from "@/lib/http/errors";
 import { handleErrors, parseWith, readJsonBody } from "@/lib/http/request.server";
@@ -11,12 +11,10 @@ export function GET(request: Request) {
   });
 }
 
-const createSchema = z.object({ name: z.string().trim().min(2).max(100) }).strict();
-
 export function POST(request: Request) {
   return handleErrors(async () => {
     const user = await requireInstructor(request.headers);
-    const { name } = parseWith(createSchema, await readJsonBody(request, 4096));
+    const { name } = parseWith(createClassSchema, await readJsonBody(request, 4096));
     const created = await createClass(user.id, name);
     return jsonOk({ id: created.id, name: created.name, joinCode: created.joinCode }, 201);
   });

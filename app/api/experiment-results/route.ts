@@ -1,9 +1,9 @@
 import { currentUser } from "@/lib/auth/session.server";
 import { ensureVisitor } from "@/lib/auth/visitor.server";
-import { lessonSlugs } from "@/lib/content/lessons.server";
+import { requireLessonSlug } from "@/lib/content/lessons.server";
 import { saveResults } from "@/lib/experiments/store.server";
 import { MAX_RESULT_BODY_BYTES, saveResultsSchema } from "@/lib/experiments/schema";
-import { HttpError, jsonOk } from "@/lib/http/errors";
+import { jsonOk } from "@/lib/http/errors";
 import { handleErrors, parseWith, readJsonBody } from "@/lib/http/request.server";
 import { recordExperimentRun } from "@/lib/quiz/progress.server";
 
@@ -17,7 +17,7 @@ export const dynamic = "force-dynamic";
 export function POST(request: Request) {
   return handleErrors(async () => {
     const body = parseWith(saveResultsSchema, await readJsonBody(request, MAX_RESULT_BODY_BYTES));
-    if (!lessonSlugs().includes(body.lessonSlug)) throw new HttpError(404, `unknown lesson "${body.lessonSlug}"`);
+    requireLessonSlug(body.lessonSlug);
     const user = await currentUser(request.headers);
     const owner = user ? { userId: user.id } : ensureVisitor(request.headers);
     const ids = await saveResults(body, owner);

@@ -1,9 +1,9 @@
-import { z } from "zod";
 import { currentUser, requireUser } from "@/lib/auth/session.server";
-import { lessonSlugs } from "@/lib/content/lessons.server";
-import { HttpError, jsonOk } from "@/lib/http/errors";
+import { requireLessonSlug } from "@/lib/content/lessons.server";
+import { jsonOk } from "@/lib/http/errors";
 import { handleErrors, parseWith, readJsonBody } from "@/lib/http/request.server";
 import { markRead, progressFor, recordExperimentRun } from "@/lib/quiz/progress.server";
+import { progressEventSchema } from "@/lib/quiz/schema";
 
 /** Anonymous visitors get `signedIn: false` (not a 401) so every page can ask without noise. */
 export function GET(request: Request) {
@@ -14,13 +14,11 @@ export function GET(request: Request) {
   });
 }
 
-const eventSchema = z.object({ lessonSlug: z.string().max(100), event: z.enum(["read", "experiment"]) }).strict();
-
 export function POST(request: Request) {
   return handleErrors(async () => {
     const user = await requireUser(request.headers);
-    const { lessonSlug, event } = parseWith(eventSchema, await readJsonBody(request, 4096));
-    if (!lessonSlugs().includes(lessonSlug)) throw new HttpError(404, `unknown lesson "${lessonSlug}"`);
+    const { lessonSlug, event } = parseWith(progressEventSchema, await readJsonBody(request, 4096));
+    requireLessonSlug(lessonSlug);
     if (event === "read") await markRead(user.id, lessonSlug);
     else await recordExperimentRun(user.id, lessonSlug);
     return jsonOk({ ok: true });

@@ -8,12 +8,10 @@ import { STORED_LANE_TITLES } from "@/lib/lanes";
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Experiment result" };
 
-const ID = /^[0-9a-f-]{36}$/;
-
 /** The permalink of a stored run: every lane of it, with the device and environment it ran on. */
 export default async function ResultPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const group = ID.test(id) ? await loadResultGroup(id) : null;
+  const group = await loadResultGroup(id);
   if (!group || group.length === 0) notFound();
   const first = group[0]!;
   return (

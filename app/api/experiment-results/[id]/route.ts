@@ -5,12 +5,10 @@ import { handleErrors } from "@/lib/http/request.server";
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const ID = /^[0-9a-f-]{36}$/;
-
 export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   return handleErrors(async () => {
-    const group = ID.test(id) ? await loadResultGroup(id) : null;
+    const group = await loadResultGroup(id);
     if (!group) throw new HttpError(404, `unknown experiment result ${id}`);
     return jsonOk({ result: group.find((r) => r.id === id), group });
   });
