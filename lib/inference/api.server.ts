@@ -1,20 +1,21 @@
 import "server-only";
-import { z } from "zod";
 import { HttpError, jsonOk } from "@/lib/http/errors";
 import { benchmarkJobs, recentBenchmarks } from "./benchmarks.server";
 import { listModels, modelReady } from "./catalog.server";
 import { handleErrors, MAX_BODY_BYTES, parseWith, readJsonBody } from "@/lib/http/request.server";
-import { v2Lane } from "./infer-api.server";
-import { detectLanes, LANE_IDS } from "./lanes.server";
-import { benchmarkRequestSchema } from "./schemas";
-import { type JobOwner, maxQueued, modelDetails, timeCapMs } from "./jobs.server";
+import { eventStreamResponse } from "@/lib/http/event-stream.server";
+import { v2Lane } from "./oip-api.server";
+import { detectLanes } from "./lanes.server";
+import { benchmarkRequestSchema, recentBenchmarksQuerySchema } from "./schemas";
+import { type JobOwner, type JobSnapshot, maxQueued, modelDetails, timeCapMs } from "./jobs.server";
 import type { WireCapabilities } from "./wire";
 
-export * from "./infer-api.server";
-
 /**
- * The HTTP API as plain functions of a Request: app/ route files only
- * delegate here, and tests and the bench script call the same code.
+ * The lab's own HTTP API as plain functions of a Request (capabilities and
+ * benchmark jobs): app/ route files only delegate here, and tests and the
+ * bench script call the same code. POST /api/infer (infer-api.server.ts) and
+ * the Open Inference Protocol (oip-api.server.ts) are apart, because the
+ * production server's fast path imports them without the database.
  */
 
 export function capabilities(): Promise<Response> {
@@ -35,18 +36,10 @@ export function capabilities(): Promise<Response> {
   });
 }
 
-const recentQuerySchema = z
-  .object({
-    model: z.string().min(1).optional(),
-    lane: z.enum(LANE_IDS).optional(),
-    limit: z.coerce.number().int().min(1).max(100).default(20),
-  })
-  .strict();
-
 /** GET /api/benchmarks: finished runs, newest first, so a class sees what others measured. */
 export function listBenchmarks(request: Request): Promise<Response> {
   return handleErrors(async () => {
-    const query = parseWith(recentQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
+    const query = parseWith(recentBenchmarksQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
     return jsonOk({ runs: await recentBenchmarks({ modelId: query.model, lane: query.lane, limit: query.limit }) });
   });
 }
@@ -61,72 +54,41 @@ export function postBenchmark(request: Request, owner: JobOwner = {}, extraHeade
 
 const ID = /^[0-9a-f-]{36}$/;
 
+/** The job a path names: 404 for a malformed id as for an unknown one, without asking the store. */
+async function jobOr404(id: string, find: (id: string) => Promise<JobSnapshot | null>): Promise<JobSnapshot> {
+  const job = ID.test(id) ? await find(id) : null;
+  if (!job) throw new HttpError(404, `unknown benchmark ${id}`);
+  return job;
+}
+
 export function getBenchmark(id: string): Promise<Response> {
-  return handleErrors(async () => {
-    if (!ID.test(id)) throw new HttpError(404, `unknown benchmark ${id}`);
-    const job = await benchmarkJobs().get(id);
-    if (!job) throw new HttpError(404, `unknown benchmark ${id}`);
-    return jsonOk(job);
-  });
+  return handleErrors(async () => jsonOk(await jobOr404(id, (known) => benchmarkJobs().get(known))));
 }
 
 export function deleteBenchmark(id: string): Promise<Response> {
-  return handleErrors(async () => {
-    if (!ID.test(id)) throw new HttpError(404, `unknown benchmark ${id}`);
-    const job = await benchmarkJobs().cancel(id);
-    if (!job) throw new HttpError(404, `unknown benchmark ${id}`);
-    return jsonOk(job);
-  });
+  return handleErrors(async () => jsonOk(await jobOr404(id, (known) => benchmarkJobs().cancel(known))));
 }
 
 /** Server-Sent Events: a `snapshot` now, `progress` while it runs, `end` with the final state. */
 export function benchmarkEvents(id: string, request: Request): Promise<Response> {
   return handleErrors(async () => {
-    if (!ID.test(id)) throw new HttpError(404, `unknown benchmark ${id}`);
     const manager = benchmarkJobs();
-    const first = await manager.get(id);
-    if (!first) throw new HttpError(404, `unknown benchmark ${id}`);
-    const encoder = new TextEncoder();
-    let cleanup = () => {};
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        let closed = false;
-        const send = (event: string, data: unknown) => {
-          if (!closed) controller.enqueue(encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
-        };
-        const close = () => {
-          if (closed) return;
-          closed = true;
-          cleanup();
-          controller.close();
-        };
-        send("snapshot", first);
-        if (first.state !== "queued" && first.state !== "running") {
-          send("end", first);
+    const first = await jobOr404(id, (known) => manager.get(known));
+    return eventStreamResponse(request.signal, ({ send, close }) => {
+      send("snapshot", first);
+      if (first.state !== "queued" && first.state !== "running") {
+        send("end", first);
+        close();
+        return;
+      }
+      return manager.follow(
+        id,
+        (snapshot) => send("progress", snapshot),
+        (snapshot) => {
+          send("end", snapshot);
           close();
-          return;
-        }
-        const heartbeat = setInterval(() => !closed && controller.enqueue(encoder.encode(": keep-alive\n\n")), 15_000);
-        const unfollow = manager.follow(
-          id,
-          (snapshot) => send("progress", snapshot),
-          (snapshot) => {
-            send("end", snapshot);
-            close();
-          },
-        );
-        cleanup = () => {
-          clearInterval(heartbeat);
-          unfollow();
-        };
-        request.signal.addEventListener("abort", close);
-      },
-      cancel() {
-        cleanup();
-      },
-    });
-    return new Response(stream, {
-      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store, no-transform", connection: "keep-alive", "x-accel-buffering": "no" },
+        },
+      );
     });
   });
 }

@@ -1,20 +1,14 @@
 import "server-only";
-import { serverEnv } from "@/lib/env.server";
-import { HttpError, jsonError, jsonOk } from "@/lib/http/errors";
+import { jsonOk } from "@/lib/http/errors";
 import { handleErrors, parseWith, readJsonBody } from "@/lib/http/request.server";
-import { listModels, modelReady, requireModel } from "./catalog.server";
 import { infer } from "./engine.server";
-import { getLane, type LaneId, requireLane } from "./lanes.server";
-import { decodeV2Request, encodeV2Outputs, MODEL_VERSION, modelMetadata, serverMetadata, v2InferRequestSchema } from "./oip.server";
 import { inferRequestSchema } from "./schemas";
-import { getRunner } from "./sessions.server";
 
 /**
- * The inference endpoints (POST /api/infer and the Open Inference Protocol):
- * stateless per request apart from the shared session cache, and free of the
- * database and of benchmark jobs, so the production server's node:http fast
- * path (server/main.ts) can import them without a second copy of either.
- * api.server.ts re-exports them for app/'s route files.
+ * POST /api/infer: stateless per request apart from the shared session cache,
+ * and free of the database and of benchmark jobs, so the production server's
+ * node:http fast path (server/main.ts) can import it without a second copy of
+ * either. The Open Inference Protocol's routes are in oip-api.server.ts.
  */
 
 /** POST /api/infer on an already-parsed body: shared by the Next route and the bare node:http server. */
@@ -24,84 +18,4 @@ export function inferJson(body: unknown) {
 
 export function postInfer(request: Request): Promise<Response> {
   return handleErrors(async () => jsonOk(await inferJson(await readJsonBody(request))));
-}
-
-// ---- Open Inference Protocol (KServe v2 REST) ----
-
-/** The lane v2 requests run on: V2_LANE, default cpu. Never remote-to-self by accident: pick it explicitly. */
-export function v2Lane(): LaneId {
-  return serverEnv().V2_LANE;
-}
-
-export function v2ServerMetadata(): Response {
-  return jsonOk(serverMetadata());
-}
-
-export function v2Live(): Response {
-  return jsonOk({ live: true });
-}
-
-/**
- * Ready when the v2 lane works and at least one model's file is present.
- * Models whose files are not built yet are listed, not fatal: they answer 404
- * naming the build step, while the rest of the server keeps serving.
- */
-export function v2Ready(): Promise<Response> {
-  return handleErrors(async () => {
-    const lane = await getLane(v2Lane());
-    const models = listModels();
-    const missing = models.filter((m) => !modelReady(m)).map((m) => m.id);
-    if (!lane.available) return jsonError(503, `lane ${lane.id} is unavailable: ${lane.reason ?? "unknown"}`);
-    if (models.length === missing.length) return jsonError(503, models.length === 0 ? "no models are registered" : "no model file is built yet (run npm run models:build)");
-    return jsonOk({ ready: true, lane: lane.id, modelsReady: models.length - missing.length, modelsMissing: missing });
-  });
-}
-
-function checkVersion(version: string | undefined): void {
-  if (version !== undefined && version !== MODEL_VERSION) throw new HttpError(404, `model version ${version} not found; the only version is ${MODEL_VERSION}`);
-}
-
-export function v2ModelMetadata(name: string, version?: string): Promise<Response> {
-  return handleErrors(async () => {
-    checkVersion(version);
-    return jsonOk(modelMetadata(requireModel(name)));
-  });
-}
-
-export function v2ModelReady(name: string, version?: string): Promise<Response> {
-  return handleErrors(async () => {
-    checkVersion(version);
-    const model = requireModel(name);
-    await requireLane(v2Lane());
-    return jsonOk({ name: model.id, ready: true });
-  });
-}
-
-/** POST /v2/models/{name}/infer on an already-parsed body (see inferJson). */
-export async function v2InferJson(name: string, json: unknown, version?: string) {
-  checkVersion(version);
-  const model = requireModel(name);
-  const body = parseWith(v2InferRequestSchema, json);
-  const { feeds, outputNames } = decodeV2Request(body, model, model.maxBatch);
-  const lane = await requireLane(v2Lane());
-  // The protocol's free-form request parameters carry this server's one knob: intra-op threads (cpu lane).
-  const threads = body.parameters?.threads;
-  if (threads !== undefined && (typeof threads !== "number" || !Number.isInteger(threads))) throw new HttpError(400, "parameters.threads must be an integer");
-  const { runner } = await getRunner(model, lane, { threads });
-  const outputs = await runner.run(feeds, outputNames);
-  return {
-    model_name: model.id,
-    model_version: MODEL_VERSION,
-    ...(body.id !== undefined ? { id: body.id } : {}),
-    parameters: { lane: lane.id, software: lane.software },
-    outputs: encodeV2Outputs(outputs, outputNames),
-  };
-}
-
-export function v2Infer(name: string, request: Request, version?: string): Promise<Response> {
-  return handleErrors(async () => {
-    checkVersion(version);
-    requireModel(name);
-    return jsonOk(await v2InferJson(name, await readJsonBody(request), version));
-  });
 }

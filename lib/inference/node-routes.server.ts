@@ -2,7 +2,8 @@ import "server-only";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { HttpError, jsonError } from "@/lib/http/errors";
 import { MAX_BODY_BYTES, parseJsonText } from "@/lib/http/request.server";
-import * as api from "./infer-api.server";
+import { inferJson, postInfer } from "./infer-api.server";
+import * as oip from "./oip-api.server";
 
 /**
  * Routing of API handlers on plain node:http, shared by the production
@@ -21,9 +22,9 @@ export type JsonRoute = [pattern: RegExp, handler: JsonHandler];
  * as the route handlers: parsing, validation and the engine are shared.
  */
 export const inferenceJsonRoutes: JsonRoute[] = [
-  [/^\/api\/infer$/, (body) => api.inferJson(body)],
-  [/^\/v2\/models\/([^/]+)\/infer$/, (body, m) => api.v2InferJson(m[0]!, body)],
-  [/^\/v2\/models\/([^/]+)\/versions\/([^/]+)\/infer$/, (body, m) => api.v2InferJson(m[0]!, body, m[1]!)],
+  [/^\/api\/infer$/, (body) => inferJson(body)],
+  [/^\/v2\/models\/([^/]+)\/infer$/, (body, m) => oip.v2InferJson(m[0]!, body)],
+  [/^\/v2\/models\/([^/]+)\/versions\/([^/]+)\/infer$/, (body, m) => oip.v2InferJson(m[0]!, body, m[1]!)],
 ];
 
 /**
@@ -32,16 +33,16 @@ export const inferenceJsonRoutes: JsonRoute[] = [
  * Next's copy of lib/inference through globalThis (sessions.server.ts).
  */
 export const inferenceRoutes: Route[] = [
-  ["POST", /^\/api\/infer$/, (r) => api.postInfer(r)],
-  ["GET", /^\/v2\/?$/, () => api.v2ServerMetadata()],
-  ["GET", /^\/v2\/health\/live$/, () => api.v2Live()],
-  ["GET", /^\/v2\/health\/ready$/, () => api.v2Ready()],
-  ["GET", /^\/v2\/models\/([^/]+)$/, (_r, m) => api.v2ModelMetadata(m[0]!)],
-  ["GET", /^\/v2\/models\/([^/]+)\/ready$/, (_r, m) => api.v2ModelReady(m[0]!)],
-  ["POST", /^\/v2\/models\/([^/]+)\/infer$/, (r, m) => api.v2Infer(m[0]!, r)],
-  ["GET", /^\/v2\/models\/([^/]+)\/versions\/([^/]+)$/, (_r, m) => api.v2ModelMetadata(m[0]!, m[1]!)],
-  ["GET", /^\/v2\/models\/([^/]+)\/versions\/([^/]+)\/ready$/, (_r, m) => api.v2ModelReady(m[0]!, m[1]!)],
-  ["POST", /^\/v2\/models\/([^/]+)\/versions\/([^/]+)\/infer$/, (r, m) => api.v2Infer(m[0]!, r, m[1]!)],
+  ["POST", /^\/api\/infer$/, (r) => postInfer(r)],
+  ["GET", /^\/v2\/?$/, () => oip.v2ServerMetadata()],
+  ["GET", /^\/v2\/health\/live$/, () => oip.v2Live()],
+  ["GET", /^\/v2\/health\/ready$/, () => oip.v2Ready()],
+  ["GET", /^\/v2\/models\/([^/]+)$/, (_r, m) => oip.v2ModelMetadata(m[0]!)],
+  ["GET", /^\/v2\/models\/([^/]+)\/ready$/, (_r, m) => oip.v2ModelReady(m[0]!)],
+  ["POST", /^\/v2\/models\/([^/]+)\/infer$/, (r, m) => oip.v2Infer(m[0]!, r)],
+  ["GET", /^\/v2\/models\/([^/]+)\/versions\/([^/]+)$/, (_r, m) => oip.v2ModelMetadata(m[0]!, m[1]!)],
+  ["GET", /^\/v2\/models\/([^/]+)\/versions\/([^/]+)\/ready$/, (_r, m) => oip.v2ModelReady(m[0]!, m[1]!)],
+  ["POST", /^\/v2\/models\/([^/]+)\/versions\/([^/]+)\/infer$/, (r, m) => oip.v2Infer(m[0]!, r, m[1]!)],
 ];
 
 /**

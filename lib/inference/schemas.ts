@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SERVER_LANE_IDS } from "@/lib/lanes";
 
 /**
  * Request bodies of the inference API. Browser-safe so client code can build
@@ -104,3 +105,12 @@ export const benchmarkRequestSchema = z
   .strict();
 
 export type BenchmarkRequest = z.infer<typeof benchmarkRequestSchema>;
+
+/** GET /api/benchmarks: stored runs, filtered by model and lane. */
+export const recentBenchmarksQuerySchema = z
+  .object({
+    model: z.string().min(1).optional(),
+    lane: z.enum(SERVER_LANE_IDS).optional(),
+    limit: z.coerce.number().int().min(1).max(100).default(20),
+  })
+  .strict();

@@ -1,4 +1,4 @@
-import { postInfer } from "@/lib/inference/api.server";
+import { postInfer } from "@/lib/inference/infer-api.server";
 
 // onnxruntime-node is a native addon: Node runtime, never cached.
 export const runtime = "nodejs";

@@ -69,7 +69,7 @@ describe("inputs the runtime would refuse are answered 4xx, never 500", () => {
     return { status: response.status, error: ((await response.json()) as { error?: string }).error ?? "" };
   };
   const v2 = async (model: string, body: unknown) => {
-    const response = await (await import("@/lib/inference/infer-api.server")).v2Infer(model, json(body));
+    const response = await (await import("@/lib/inference/oip-api.server")).v2Infer(model, json(body));
     return { status: response.status, error: ((await response.json()) as { error?: string }).error ?? "" };
   };
 

@@ -1,4 +1,4 @@
-import { v2Infer } from "@/lib/inference/api.server";
+import { v2Infer } from "@/lib/inference/oip-api.server";
 
 // onnxruntime-node is a native addon: Node runtime, never cached.
 export const runtime = "nodejs";
