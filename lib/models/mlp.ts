@@ -1,16 +1,6 @@
 /** Writes MatMul+Add(+Relu) stacks to ONNX: the generated roofline models and the trained digit classifiers share this shape. */
 import { DataType, encodeModel, intsAttribute, node, tensor, valueInfo, type onnx } from "./onnx-builder";
-import type { ConvFrontEnd } from "./train-mlp";
-import { convOutputSide } from "./train-mlp";
-import { seededRandom } from "@/lib/random";
-
-export interface DenseLayer {
-  /** Row-major [in, out], so the graph computes input · weights. */
-  weights: Float32Array;
-  bias: Float32Array;
-  inWidth: number;
-  outWidth: number;
-}
+import { convOutputSide, type ConvFrontEnd, type DenseLayer } from "./layers";
 
 export interface MlpGraphOptions {
   name: string;
@@ -87,25 +77,4 @@ export function cnnToOnnx({ name, front, layers, inputName = "input", outputName
     outputs: [valueInfo(outputName, DataType.FLOAT, ["batch", layers[layers.length - 1]!.outWidth])],
     docString,
   });
-}
-
-/**
- * He-uniform weights from a seeded generator: activations keep their scale
- * through the stack (no overflow to inf at 4096 wide), and every build writes
- * byte-identical files.
- */
-export function randomLayers(widths: readonly number[], seed: number): DenseLayer[] {
-  const random = seededRandom(seed);
-  const layers: DenseLayer[] = [];
-  for (let index = 0; index + 1 < widths.length; index += 1) {
-    const inWidth = widths[index]!;
-    const outWidth = widths[index + 1]!;
-    const limit = Math.sqrt(6 / inWidth);
-    const weights = new Float32Array(inWidth * outWidth);
-    for (let i = 0; i < weights.length; i += 1) weights[i] = (random() * 2 - 1) * limit;
-    const bias = new Float32Array(outWidth);
-    for (let i = 0; i < outWidth; i += 1) bias[i] = (random() * 2 - 1) * 0.1;
-    layers.push({ weights, bias, inWidth, outWidth });
-  }
-  return layers;
 }

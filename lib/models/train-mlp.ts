@@ -4,7 +4,7 @@
  * downloads, and an MLP on 8,000 digits is small enough for hand-written loops.
  * Deterministic: seeded init and shuffling, single-threaded float32 arithmetic.
  */
-import type { DenseLayer } from "./mlp";
+import { convOutputSide, type ConvFrontEnd, type DenseLayer, heUniformLayers } from "./layers";
 import { seededRandom } from "@/lib/random";
 
 export interface TrainOptions {
@@ -25,19 +25,6 @@ interface AdamState {
   v: Float32Array;
 }
 
-export function initLayers(widths: readonly number[], seed: number): DenseLayer[] {
-  const random = seededRandom(seed);
-  const layers: DenseLayer[] = [];
-  for (let i = 0; i + 1 < widths.length; i += 1) {
-    const inWidth = widths[i]!;
-    const outWidth = widths[i + 1]!;
-    const limit = Math.sqrt(6 / inWidth);
-    const weights = Float32Array.from({ length: inWidth * outWidth }, () => (random() * 2 - 1) * limit);
-    layers.push({ weights, bias: new Float32Array(outWidth), inWidth, outWidth });
-  }
-  return layers;
-}
-
 /** out[b, j] = bias[j] + Σ_k x[b, k] · W[k, j]; zero inputs are skipped (most MNIST pixels are 0). */
 function dense(x: Float32Array, batch: number, layer: DenseLayer, out: Float32Array): void {
   const { weights, bias, inWidth, outWidth } = layer;
@@ -51,23 +38,6 @@ function dense(x: Float32Array, batch: number, layer: DenseLayer, out: Float32Ar
       for (let j = 0; j < outWidth; j += 1) out[row + j]! += xv * weights[wRow + j]!;
     }
   }
-}
-
-/**
- * A convolution run as a dense layer over image patches (im2col): `layer` maps
- * one kernel×kernel patch (inWidth = kernel²) to `filters` channels (outWidth),
- * shared by every output position. Its output is laid out [item][position][filter].
- */
-export interface ConvFrontEnd {
-  layer: DenseLayer;
-  kernel: number;
-  stride: number;
-  /** Side of the square single-channel input image. */
-  side: number;
-}
-
-export function convOutputSide(front: Pick<ConvFrontEnd, "kernel" | "stride" | "side">): number {
-  return Math.floor((front.side - front.kernel) / front.stride) + 1;
 }
 
 /** [batch, side²] images → [batch · positions, kernel²] patches. */
@@ -157,8 +127,8 @@ export function trainNetwork(
   const inputWidth = conv ? conv.side * conv.side : widths[0]!;
   const classes = widths[widths.length - 1]!;
   const count = labels.length;
-  const layers = initLayers(widths, seed);
-  const front: ConvFrontEnd | undefined = conv && { layer: initLayers([conv.kernel * conv.kernel, conv.filters], seed + 2)[0]!, ...conv };
+  const layers = heUniformLayers(widths, seed);
+  const front: ConvFrontEnd | undefined = conv && { layer: heUniformLayers([conv.kernel * conv.kernel, conv.filters], seed + 2)[0]!, ...conv };
   if (front && convOutputSide(front) ** 2 * conv!.filters !== widths[0]) {
     throw new Error(`widths[0] must be the convolution's output size, ${convOutputSide(front) ** 2 * conv!.filters}`);
   }
