@@ -12,3 +12,13 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/**
+ * FNV-1a over a string's UTF-16 code units, from `basis` (FNV's offset basis
+ * unless given): turns a name, or a seed and a name, into a 32-bit seed.
+ */
+export function hashString(text: string, basis = 2166136261): number {
+  let hash = basis >>> 0;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 16777619) >>> 0;
+  return hash;
+}

@@ -1,6 +1,7 @@
 import "server-only";
 import { Tensor } from "onnxruntime-node";
 import { HttpError } from "@/lib/http/errors";
+import { seededRandom } from "@/lib/random";
 import type { InferenceModel, TensorSpec } from "./model";
 import { DTYPES, elementCount, type Feeds, isJsonDtype } from "./tensors.server";
 
@@ -21,11 +22,7 @@ export function concreteShape(model: InferenceModel, spec: TensorSpec, batch: nu
  */
 export function generateFeeds(model: InferenceModel, batch: number, seed = 1): Feeds {
   if (model.makeInput) return model.makeInput(batch, seed) as Feeds;
-  let state = (seed * 2654435761) >>> 0;
-  const next = () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32;
-  };
+  const next = seededRandom(seed);
   const feeds: Feeds = {};
   for (const spec of model.inputs) {
     const dims = concreteShape(model, spec, batch);

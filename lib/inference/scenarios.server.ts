@@ -1,4 +1,5 @@
 import "server-only";
+import { seededRandom } from "@/lib/random";
 import { type BatcherOptions, DynamicBatcher, QueueFullError } from "./batcher.server";
 import { bytesPerItem, generateFeeds } from "./inputs.server";
 import type { Runner } from "./sessions.server";
@@ -183,11 +184,7 @@ async function runServerPoint(runner: Runner, scenario: ServerScenario, load: { 
         }),
       );
     } else {
-      let seed = 12345;
-      const random = () => {
-        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-        return seed / 2 ** 32;
-      };
+      const random = seededRandom(12345);
       const inFlight = new Set<Promise<void>>();
       let nextAt = started + exponential(load.rate, random);
       while (!enough()) {

@@ -1,6 +1,6 @@
 import "server-only";
 import { MAX_SEED } from "@/lib/quiz/shuffle";
-import { seededRandom } from "@/lib/random";
+import { hashString, seededRandom } from "@/lib/random";
 import { randomBytes, randomUUID } from "node:crypto";
 import type { Prisma } from "@/generated/prisma/sqlite";
 import { newJoinCode } from "@/lib/auth/classes.server";
@@ -31,12 +31,6 @@ export interface DemoSeedResult {
   instructor: { id: string; email: string; password: string };
   learnerPassword: string;
   counts: { learners: number; attempts: number; progress: number; results: number };
-}
-
-function hashString(text: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
-  return h >>> 0;
 }
 
 const firstNames = ["Ava", "Noah", "Zoë", "José", "Mia", "Liam", "Amara", "Yuki", "Chen Wei", "Olivia", "Mateo", "Priya", "Lukas", "Fatima", "Ines", "Kofi", "Sofia", "Arjun", "Emma", "Björn", "Aisha", "Hugo", "Léa", "Ravi", "Nora", "Tomás", "Hana", "Omar", "Elif", "Sven"];

@@ -3,13 +3,11 @@
  * by the browser (which shows the order) and the server (which stores the seed),
  * so an attempt can be reviewed in the order the learner saw it.
  */
-import { seededRandom } from "@/lib/random";
+import { hashString, seededRandom } from "@/lib/random";
 
 export function shuffled<T>(items: readonly T[], seed: number, salt = ""): T[] {
   // Each question gets its own stream, so adding a question doesn't reorder the others.
-  let mixed = seed >>> 0;
-  for (let i = 0; i < salt.length; i++) mixed = Math.imul(mixed ^ salt.charCodeAt(i), 0x01000193) >>> 0;
-  const random = seededRandom(mixed);
+  const random = seededRandom(hashString(salt, seed));
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

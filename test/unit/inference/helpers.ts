@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { InferenceModel } from "@/lib/inference/model";
+import { seededRandom } from "@/lib/random";
 import { buildMlp } from "./fixture-model";
 
 process.env.ORT_DISABLE_TELEMETRY = "1";
@@ -23,9 +24,6 @@ export function fixtureModel(id: string, dims: number[], maxBatch = 64): Inferen
 }
 
 export function seededFloats(count: number, seed: number): Float32Array {
-  let state = seed >>> 0;
-  return Float32Array.from({ length: count }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32 - 0.5;
-  });
+  const random = seededRandom(seed);
+  return Float32Array.from({ length: count }, () => random() - 0.5);
 }
