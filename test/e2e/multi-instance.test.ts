@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, startServer, stopServer, type RunningServer } from "../helpers/server";
-import { postgresDatabase, type TestDatabase } from "../integration/quiz/databases";
+import { postgresDatabase, type TestDatabase } from "../helpers/databases";
 
 /**
  * Two production servers on one PostgreSQL behind a load balancer: a benchmark

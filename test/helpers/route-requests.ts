@@ -2,7 +2,7 @@
  * Calling route handlers directly, as the integration suites do: requests from
  * the site's own origin (better-auth checks it), session cookies passed along.
  */
-import type { TestDatabase } from "../integration/quiz/databases";
+import type { TestDatabase } from "./databases";
 
 export const origin = "http://localhost:3000";
 

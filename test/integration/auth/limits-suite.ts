@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect } from "vitest";
 import { cookieFrom, request, useTestDatabase } from "../../helpers/route-requests";
-import { sqliteDatabase, type TestDatabase } from "../quiz/databases";
+import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
 
 type Post = (r: Request) => Promise<Response>;
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieFrom, origin, request, useTestDatabase } from "../../helpers/route-requests";
-import { sqliteDatabase, type TestDatabase } from "../quiz/databases";
+import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
 
 type Handler = (request: Request, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
 

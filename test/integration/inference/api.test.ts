@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fixtureModel } from "../../unit/inference/helpers";
-import { migratedSqliteUrl } from "./db";
+import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
 
 vi.hoisted(() => {
   process.env.ORT_DISABLE_TELEMETRY = "1";
@@ -16,8 +16,12 @@ let routes: {
   events: typeof import("@/app/api/benchmarks/[id]/events/route");
 };
 
+let database: TestDatabase | undefined;
+
+// Migrating runs the project's migrate step in a child process: seconds on a busy machine.
 beforeAll(async () => {
-  process.env.DATABASE_URL = migratedSqliteUrl();
+  database = sqliteDatabase();
+  process.env.DATABASE_URL = database.url;
   const { registerModel } = await import("@/lib/inference/catalog.server");
   registerModel(models.small);
   routes = {
@@ -27,11 +31,12 @@ beforeAll(async () => {
     benchmark: await import("@/app/api/benchmarks/[id]/route"),
     events: await import("@/app/api/benchmarks/[id]/events/route"),
   };
-});
+}, 60_000);
 
 afterAll(async () => {
   const { releaseAllRunners } = await import("@/lib/inference/sessions.server");
   await releaseAllRunners();
+  await database?.stop();
 });
 
 function post(url: string, body: unknown, init: RequestInit = {}): Request {

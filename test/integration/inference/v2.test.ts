@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fixtureModel, seededFloats } from "../../unit/inference/helpers";
-import { migratedSqliteUrl } from "./db";
+import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
 
 vi.hoisted(() => {
   process.env.ORT_DISABLE_TELEMETRY = "1";
@@ -9,18 +9,23 @@ vi.hoisted(() => {
 const model = fixtureModel("v2-mlp", [8, 16, 4], 16);
 let server: { url: string; close: () => Promise<void> };
 
+let database: TestDatabase | undefined;
+
+// Migrating runs the project's migrate step in a child process: seconds on a busy machine.
 beforeAll(async () => {
-  process.env.DATABASE_URL = migratedSqliteUrl();
+  database = sqliteDatabase();
+  process.env.DATABASE_URL = database.url;
   const { registerModel } = await import("@/lib/inference/catalog.server");
   registerModel(model);
   const { startStandaloneServer } = await import("@/lib/inference/standalone.server");
   server = await startStandaloneServer();
-});
+}, 60_000);
 
 afterAll(async () => {
   await server?.close();
   const { releaseAllRunners } = await import("@/lib/inference/sessions.server");
   await releaseAllRunners();
+  await database?.stop();
 });
 
 const params = <T>(value: T) => ({ params: Promise.resolve(value) });

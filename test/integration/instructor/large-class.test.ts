@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { sqliteDatabase, type TestDatabase } from "../quiz/databases";
+import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
 
 // A class bigger than Prisma's query-parameter limit for SQLite: listing member ids in the
 // queries failed here with P2029, so the reports filter by membership in a subquery.

@@ -1,4 +1,4 @@
-import { postgresDatabase } from "../quiz/databases";
+import { postgresDatabase } from "../../helpers/databases";
 import { reportsSuite } from "./reports-suite";
 
 reportsSuite("postgresql", postgresDatabase);

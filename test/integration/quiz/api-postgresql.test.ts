@@ -1,4 +1,4 @@
 import { apiSuite } from "./api-suite";
-import { postgresDatabase } from "./databases";
+import { postgresDatabase } from "../../helpers/databases";
 
 apiSuite("postgresql", postgresDatabase);

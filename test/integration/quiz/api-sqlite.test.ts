@@ -1,4 +1,4 @@
 import { apiSuite } from "./api-suite";
-import { sqliteDatabase } from "./databases";
+import { sqliteDatabase } from "../../helpers/databases";
 
 apiSuite("sqlite", async () => sqliteDatabase());

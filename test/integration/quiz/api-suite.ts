@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cookieFrom, ctx, type Handler, request, useTestDatabase } from "../../helpers/route-requests";
-import type { TestDatabase } from "./databases";
+import type { TestDatabase } from "../../helpers/databases";
 
 type Routes = {
   auth: { GET: (r: Request) => Promise<Response>; POST: (r: Request) => Promise<Response> };

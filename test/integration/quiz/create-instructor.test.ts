@@ -3,7 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { root } from "../../helpers/server";
-import { sqliteDatabase } from "./databases";
+import { sqliteDatabase } from "../../helpers/databases";
 
 const database = sqliteDatabase();
 afterAll(() => database.stop());

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { freePort, migrate } from "../../helpers/server";
+import { freePort, migrate } from "./server";
 
 export interface TestDatabase {
   url: string;
