@@ -7,6 +7,8 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: { default: "Inference Lab", template: "%s · Inference Lab" },
   description: "Learn by measuring when machine-learning inference belongs on a CPU and when on a GPU.",
+  // Static files in public/ (not app/'s icon conventions), so the repository's public/ holds what it serves as is.
+  icons: { icon: [{ url: "/favicon.ico", sizes: "any" }, { url: "/icon.svg", type: "image/svg+xml" }] },
 };
 
 export default function RootLayout({ children }: { children: ReactNode }) {
