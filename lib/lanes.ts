@@ -5,7 +5,7 @@
  * views all read the same lists. See docs/decisions/0011-lane-vocabulary-and-wire-types.md.
  *
  * Adding a server lane: its id in SERVER_LANE_IDS, then the entries the compiler
- * asks for in this file (SERVER_LANES, LANES), then its probe in
+ * asks for: SERVER_LANES and LANES in this file, its probe (LOCAL_PROBES) in
  * lib/inference/lanes.server.ts and its execution provider (PROVIDERS, null if none) in
  * lib/inference/sessions.server.ts.
  */

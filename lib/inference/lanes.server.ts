@@ -314,9 +314,17 @@ export async function detectLanes(options: { refresh?: boolean } = {}): Promise<
   return [...local, remote];
 }
 
+/** How each lane in this process is probed; a Record, so a new lane id in lib/lanes.ts makes the compiler ask for its probe. */
+const LOCAL_PROBES: Record<Exclude<LaneId, "remote">, () => LaneInfo | Promise<LaneInfo>> = { cpu: detectCpu, cuda: detectCuda, webgpu: detectWebgpu };
+
 function localLanes(refresh = false): Promise<LaneInfo[]> {
   if (refresh || !globalForLanes.inferenceLabLocalLanes) {
-    globalForLanes.inferenceLabLocalLanes = (async () => [detectCpu(), await detectCuda(), await detectWebgpu()])();
+    // One at a time, as before: each probe loads an execution provider into this process.
+    globalForLanes.inferenceLabLocalLanes = (async () => {
+      const lanes: LaneInfo[] = [];
+      for (const id of LANE_IDS) if (id !== "remote") lanes.push(await LOCAL_PROBES[id]());
+      return lanes;
+    })();
   }
   return globalForLanes.inferenceLabLocalLanes;
 }
