@@ -78,15 +78,15 @@ describe("lessons 6 and 7: predict, measure on a real lane, and be graded on one
     await own?.close();
   });
 
-  /** Answers the numeric questions whose prompt contains each key, submits, and returns each one's feedback line. */
-  async function answer(slug: string, answers: Record<string, string>) {
+  /** Answers numeric questions by id, submits, and returns each one's feedback line (found by a piece of its prompt). */
+  async function answer(slug: string, answers: Array<{ id: string; prompt: string; value: string }>) {
     const { page } = own;
     const quiz = page.getByTestId(`quiz-${slug}`);
     await expect.poll(() => quiz.getByRole("button", { name: "Submit answers" }).isEnabled(), { timeout: 20_000 }).toBe(true);
-    for (const [prompt, value] of Object.entries(answers)) await quiz.locator("fieldset", { hasText: prompt }).locator('input[type="number"]').fill(value);
+    for (const { id, value } of answers) await quiz.locator(`input[type="number"][id$="-${id}-input"]`).fill(value);
     await quiz.getByRole("button", { name: "Submit answers" }).click();
     await expect.poll(() => page.getByTestId("quiz-status").innerText(), { timeout: 20_000 }).toMatch(/^Submitted\./);
-    return Promise.all(Object.keys(answers).map((prompt) => page.getByTestId("quiz-feedback").locator("li", { hasText: prompt }).first().innerText()));
+    return Promise.all(answers.map(({ prompt }) => page.getByTestId("quiz-feedback").locator("ol > li", { hasText: prompt }).first().innerText()));
   }
 
   it("quantization: runs the wide MLP's int8 variants on the server CPU and grades the learner's own speed-up", async () => {
@@ -110,7 +110,7 @@ describe("lessons 6 and 7: predict, measure on a real lane, and be graded on one
     const speedup = (await row("int8-dynamic").locator('td[data-label="Speed vs fp32"]').innerText()).replace("×", "");
     expect(Number(speedup)).toBeGreaterThan(0);
 
-    const [feedback] = await answer("quantization", { "wide-MLP experiment": speedup });
+    const [feedback] = await answer("quantization", [{ id: "own-wide-speedup", prompt: "wide-MLP experiment", value: speedup }]);
     expect(feedback).toMatch(/^Right:/);
   });
 
@@ -147,7 +147,10 @@ describe("lessons 6 and 7: predict, measure on a real lane, and be graded on one
     await expect.poll(async () => near(await calcDollars(), Number(dollars) * 10)).toBe(true);
     expect(await calc.locator('[data-field="joules"]').innerText()).toBe("—");
 
-    const feedback = await answer("cost-power-and-tco", { "under “$ per million”": dollars, "joules per inference did the server CPU row show": joules });
+    const feedback = await answer("cost-power-and-tco", [
+      { id: "own-dollars-per-million", prompt: "under “$ per million”", value: dollars },
+      { id: "own-joules", prompt: "joules per inference did the server CPU row show", value: joules },
+    ]);
     expect(feedback[0]).toMatch(/^Right:/);
     expect(feedback[1]).toMatch(/^Right:/);
   });
