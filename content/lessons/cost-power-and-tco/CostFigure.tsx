@@ -3,7 +3,7 @@
  * Inline SVG with a title and description.
  */
 export function CostFigure() {
-  const busy = 0.35;
+  const busy = 0.4;
   const x0 = 40;
   const w = 560;
   return (
@@ -21,10 +21,10 @@ export function CostFigure() {
       <rect x={x0} y="34" width={w} height="44" rx="4" fill="none" stroke="currentColor" />
       <rect x={x0} y="34" width={w * busy} height="44" rx="4" fill="currentColor" fillOpacity="0.25" />
       <text x={x0 + 8} y="61" fontSize="12" fill="currentColor">
-        busy: serving at your measured throughput
+        busy: serving requests
       </text>
       <text x={x0 + w * busy + 8} y="61" fontSize="12" fill="currentColor">
-        idle: still billed, still drawing idle power
+        idle: still billed, still powered
       </text>
       <text x={x0} y="100" fontSize="11" fill="currentColor">
         inferences in the hour = throughput × busy share × 3600 s

@@ -43,7 +43,7 @@ export function QuantizationFigure() {
       <text x="320" y="18" textAnchor="middle" fontSize="13" fontWeight="bold" fill="currentColor">
         real value ≈ scale × (int8 value − zero point)
       </text>
-      {["Method", "On disk", "In memory while running", "Arithmetic per call"].map((label, i) => (
+      {["Method", "On disk", "In memory", "Arithmetic per call"].map((label, i) => (
         <text key={label} x={col[i]! + 4} y="46" fontSize="12" fontWeight="bold" fill="currentColor">
           {label}
         </text>
