@@ -111,6 +111,7 @@ export async function driveOpenLoop(submit: () => Promise<BatchedResult>, option
     startedMs,
     lastDoneMs,
     stats: {
+      seed: options.seed,
       offered: scheduled.length,
       scheduledRate: drawn === null ? null : r(drawn),
       achievedRate: achieved === null ? null : r(achieved),

@@ -1,4 +1,5 @@
 import "server-only";
+import { randomInt } from "node:crypto";
 import { type BatcherOptions, DynamicBatcher, QueueFullError } from "./batcher.server";
 import { bytesPerItem, generateFeeds } from "./inputs.server";
 import type { Runner } from "./sessions.server";
@@ -148,7 +149,7 @@ async function runServerPoint(runner: Runner, scenario: ServerScenario, load: { 
 
   if (load.mode === "poisson") {
     try {
-      const run = await driveOpenLoop(() => batcher.submit(one), { ...scenario, rate: load.rate, seed: 12345, signal: hooks.signal, onProgress: progress });
+      const run = await driveOpenLoop(() => batcher.submit(one), { ...scenario, rate: load.rate, seed: randomInt(2 ** 31), signal: hooks.signal, onProgress: progress });
       const records = run.records.map((r) => ({ latencyMs: r.doneMs - r.arrivalMs, queueMs: r.queueMs, computeMs: r.computeMs, batchRows: r.batchRows }));
       return { targetRate: load.rate, ...pointStats(records, run.rejected, run.lastDoneMs - run.startedMs), openLoop: run.stats };
     } finally {

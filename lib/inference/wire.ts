@@ -105,6 +105,8 @@ export interface ServerPointStats {
 
 /** What an open-loop (Poisson) load level measured about its own load (lib/inference/open-loop.ts). */
 export interface OpenLoopStats {
+  /** Of the arrival schedule: each point draws a fresh one, so one unlucky draw does not bias every run. */
+  seed: number;
   /** Arrivals scheduled and sent (admitted or rejected). */
   offered: number;
   /**
