@@ -31,45 +31,15 @@ function latest(experiment: string, lane: string, figure: StoredFigure, accepts:
   };
 }
 
-// ---- Lessons 6 (quantization) and 7 (cost, power and TCO): figures derived from the learner's own stored runs. ----
-
-/** The other rows saved with `row` by the same run (results JSON `group`), which name each other's ids. */
-function groupOf(results: string): string[] {
-  try {
-    const group = (JSON.parse(results) as { group?: unknown }).group;
-    return Array.isArray(group) ? group.filter((id): id is string => typeof id === "string") : [];
-  } catch {
-    return [];
-  }
-}
+// ---- Lesson 7 (cost, power and TCO): a figure derived from the learner's own stored runs. ----
 
 /**
- * fp32 median ÷ int8 median from the learner's latest verified quantization run on one lane: the
- * int8 row and the fp32 row of the same save (the experiment stores one row per variant and lane).
+ * Joules per inference from the learner's latest verified cost run of one model and batch on one lane:
+ * the server's own measured throughput with the power the learner ran it with (stored beside the
+ * figures as `price.watts`), as the experiment's table computed it. (Dollars per million need no
+ * resolver: the shared `costPerMillion` figure is referenced from quiz.json directly.)
  */
-function int8Speedup(fp32Id: string, int8Id: string, lane: string): ResultResolver {
-  return async (userId) => {
-    await dbReady();
-    const int8 = await db.experimentResult.findFirst({
-      where: { userId, experiment: "quantization", lane, modelId: int8Id, verified: true },
-      orderBy: { createdAt: "desc" },
-      select: { p50Ms: true, results: true },
-    });
-    if (!int8?.p50Ms) return null;
-    const fp32 = await db.experimentResult.findFirst({
-      where: { id: { in: groupOf(int8.results) }, userId, lane, modelId: fp32Id, verified: true },
-      select: { p50Ms: true },
-    });
-    return fp32?.p50Ms ? fp32.p50Ms / int8.p50Ms : null;
-  };
-}
-
-/**
- * $ per million inferences or joules per inference from the learner's latest verified cost run of one
- * model and batch on one lane: the server's own measured throughput with the price and power the
- * learner ran it with (stored beside the figures as `price`), as the experiment's table computed them.
- */
-function costFigure(modelId: string, batchSize: number, lane: string, figure: "dollarsPerMillion" | "joulesPerInference"): ResultResolver {
+function joulesPerInference(modelId: string, batchSize: number, lane: string): ResultResolver {
   return async (userId) => {
     await dbReady();
     const row = await db.experimentResult.findFirst({
@@ -78,15 +48,13 @@ function costFigure(modelId: string, batchSize: number, lane: string, figure: "d
       select: { throughput: true, results: true },
     });
     if (!row?.throughput) return null;
-    let price: { dollarsPerHour?: unknown; watts?: unknown } | undefined;
+    let watts: unknown;
     try {
-      price = (JSON.parse(row.results) as { price?: { dollarsPerHour?: unknown; watts?: unknown } }).price;
+      watts = (JSON.parse(row.results) as { price?: { watts?: unknown } }).price?.watts;
     } catch {
       return null;
     }
-    const value = figure === "dollarsPerMillion" ? price?.dollarsPerHour : price?.watts;
-    if (typeof value !== "number" || !(value >= 0)) return null;
-    return figure === "dollarsPerMillion" ? (value / (row.throughput * 3600)) * 1e6 : value / row.throughput;
+    return typeof watts === "number" && watts >= 0 ? watts / row.throughput : null;
   };
 }
 
@@ -95,11 +63,8 @@ const resolvers = new Map<string, ResultResolver>([
   ["best-batch-size-server-cpu", latest("batch-sweep", "server-cpu", "batchSize")],
   ["latency-p50-ms-server-cpu", latest("latency", "server-cpu", "p50Ms")],
 
-  // ---- Lessons 6 (quantization) and 7 (cost, power and TCO), named <figure>-<experiment>-<lane>. ----
-  ["mlp-wide-int8-speedup-quantization-server-cpu", int8Speedup("mlp-wide", "mlp-wide-int8-dynamic", "server-cpu")],
-  ["digits-mlp-int8-speedup-quantization-server-cpu", int8Speedup("digits-mlp", "digits-mlp-int8-dynamic", "server-cpu")],
-  ["digits-mlp-b1-dollars-per-million-cost-server-cpu", costFigure("digits-mlp", 1, "server-cpu", "dollarsPerMillion")],
-  ["digits-mlp-b1-joules-per-inference-cost-server-cpu", costFigure("digits-mlp", 1, "server-cpu", "joulesPerInference")],
+  // ---- Lesson 7 (cost, power and TCO), named <figure>-<experiment>-<lane>. ----
+  ["digits-mlp-b1-joules-per-inference-cost-server-cpu", joulesPerInference("digits-mlp", 1, "server-cpu")],
 ]);
 
 export const RESULT_RESOLVER_NAMES: readonly string[] = [...resolvers.keys()];

@@ -3,21 +3,24 @@ import { useTestDatabase } from "../../helpers/route-requests";
 import { sqliteDatabase, type TestDatabase } from "./databases";
 
 /**
- * The result resolvers of lessons 6 (quantization) and 7 (cost), on a real SQLite
- * database: each derives its figure from the learner's own verified rows, from the
- * right run, and answers null (the learner is told why) when no such run exists.
+ * The own-result questions of lessons 6 (quantization) and 7 (cost), on a real SQLite database:
+ * the lesson quizzes' figure references and the joules resolver read the learner's latest verified
+ * run of the right experiment, model, lane (and batch), and give nothing for a run that does not exist.
  */
-describe("quantization and cost resolvers", () => {
+describe("lessons 6 and 7: questions checked against the learner's own results", () => {
   let database: TestDatabase;
   let db: typeof import("@/lib/db/client.server").db;
   let resolveResult: typeof import("@/lib/quiz/resolvers.server").resolveResult;
-  let names: readonly string[];
+  let resolveFigure: typeof import("@/lib/quiz/result-figures.server").resolveFigure;
+  let loadLessonQuiz: typeof import("@/lib/quiz/loader.server").loadLessonQuiz;
 
   beforeAll(async () => {
     database = sqliteDatabase();
     useTestDatabase(database);
     db = (await import("@/lib/db/client.server")).db;
-    ({ resolveResult, RESULT_RESOLVER_NAMES: names } = await import("@/lib/quiz/resolvers.server"));
+    ({ resolveResult } = await import("@/lib/quiz/resolvers.server"));
+    ({ resolveFigure } = await import("@/lib/quiz/result-figures.server"));
+    ({ loadLessonQuiz } = await import("@/lib/quiz/loader.server"));
   }, 120_000);
 
   afterAll(async () => {
@@ -26,59 +29,40 @@ describe("quantization and cost resolvers", () => {
   });
 
   const user = async (email: string) => db.user.create({ data: { id: email, email, name: email, emailVerified: false } });
-  const base = { environment: "{}", lane: "server-cpu" };
+  const row = (userId: string, id: string, fields: { experiment: string; modelId: string; batchSize?: number; throughput?: number; verified?: boolean; results: object; createdAt: Date }) =>
+    db.experimentResult.create({ data: { id, userId, lane: "server-cpu", environment: "{}", lessonSlug: "x", verified: true, ...fields, results: JSON.stringify(fields.results) } });
 
-  /** One save of the quantization experiment: rows per variant that name each other as `group`. */
-  async function quantizationRun(userId: string, tag: string, p50: Record<string, number>, at: Date, verified = true) {
-    const ids = Object.keys(p50).map((model) => `${tag}-${model}`);
-    for (const [model, ms] of Object.entries(p50)) {
-      await db.experimentResult.create({
-        data: { ...base, id: `${tag}-${model}`, userId, lessonSlug: "quantization", experiment: "quantization", modelId: model, batchSize: 1, p50Ms: ms, verified, results: JSON.stringify({ group: ids }), createdAt: at },
-      });
-    }
+  /** The figure reference a quiz question of `slug` points at. */
+  function refOf(slug: string, questionId: string) {
+    const question = loadLessonQuiz(slug)!.quiz.questions.find((q) => q.id === questionId);
+    if (question?.type !== "numeric" || typeof question.fromResult !== "object") throw new Error(`${slug}/${questionId} is not a figure reference`);
+    return question.fromResult;
   }
 
-  it("registers every name the two lessons' quizzes use", () => {
-    expect(names).toEqual(
-      expect.arrayContaining([
-        "mlp-wide-int8-speedup-quantization-server-cpu",
-        "digits-mlp-int8-speedup-quantization-server-cpu",
-        "digits-mlp-b1-dollars-per-million-cost-server-cpu",
-        "digits-mlp-b1-joules-per-inference-cost-server-cpu",
-      ]),
-    );
-  });
-
-  it("divides fp32's median by int8-dynamic's from the latest verified run, never mixing runs", async () => {
+  it("grades the int8 speed-up questions with the int8 row of the learner's latest verified quantization run", async () => {
     const { id } = await user("quant@example.com");
-    await quantizationRun(id, "old", { "mlp-wide": 10, "mlp-wide-int8-dynamic": 5, "mlp-wide-int8-weight": 10 }, new Date(Date.now() - 60_000));
-    await quantizationRun(id, "new", { "mlp-wide": 9, "mlp-wide-int8-dynamic": 1.5, "mlp-wide-int8-weight": 9.2 }, new Date(Date.now() - 1000));
-    // Newer but unverified (a browser's self-report or a forged post): never the key.
-    await quantizationRun(id, "forged", { "mlp-wide": 100, "mlp-wide-int8-dynamic": 1 }, new Date(), false);
-    expect(await resolveResult("mlp-wide-int8-speedup-quantization-server-cpu", id)).toBeCloseTo(6, 6);
-    // The digit classifier was never run: no figure, so the grader says there is no stored result.
-    expect(await resolveResult("digits-mlp-int8-speedup-quantization-server-cpu", id)).toBeNull();
+    const ref = refOf("quantization", "own-wide-speedup");
+    expect((await resolveFigure(ref, id)).value).toBeNull();
+    await row(id, "q-old", { experiment: "quantization", modelId: "mlp-wide-int8-dynamic", results: { figures: { p50Ms: 2, int8Speedup: 5 } }, createdAt: new Date(Date.now() - 60_000) });
+    await row(id, "q-new", { experiment: "quantization", modelId: "mlp-wide-int8-dynamic", results: { figures: { p50Ms: 1.5, int8Speedup: 6.2 } }, createdAt: new Date(Date.now() - 1000) });
+    await row(id, "q-forged", { experiment: "quantization", modelId: "mlp-wide-int8-dynamic", verified: false, results: { figures: { int8Speedup: 99 } }, createdAt: new Date() });
+    expect((await resolveFigure(ref, id)).value).toBe(6.2);
+    // The digit classifier's question points at its own model: the wide MLP's run does not answer it.
+    expect((await resolveFigure(refOf("quantization", "own-digits-speedup"), id)).value).toBeNull();
   });
 
-  it("answers null when the fp32 row of that run is missing, rather than pairing rows of two runs", async () => {
-    const { id } = await user("half@example.com");
-    await quantizationRun(id, "a", { "digits-mlp": 0.03 }, new Date(Date.now() - 60_000));
-    await quantizationRun(id, "b", { "digits-mlp-int8-dynamic": 0.05 }, new Date());
-    expect(await resolveResult("digits-mlp-int8-speedup-quantization-server-cpu", id)).toBeNull();
-  });
-
-  it("turns the latest verified batch-1 cost run into $ per million and joules with the price it ran with", async () => {
+  it("grades dollars per million with the shared figure and joules with the lesson's resolver, from the batch-1 run", async () => {
     const { id } = await user("cost@example.com");
-    const cost = (rowId: string, batchSize: number, throughput: number, price: { dollarsPerHour: number; watts: number }, at: Date, verified = true) =>
-      db.experimentResult.create({
-        data: { ...base, id: rowId, userId: id, lessonSlug: "cost-power-and-tco", experiment: "cost", modelId: "digits-mlp", batchSize, throughput, verified, results: JSON.stringify({ price }), createdAt: at },
-      });
-    expect(await resolveResult("digits-mlp-b1-dollars-per-million-cost-server-cpu", id)).toBeNull();
-    await cost("c-old", 1, 1000, { dollarsPerHour: 1, watts: 10 }, new Date(Date.now() - 60_000));
-    await cost("c-new", 1, 20_000, { dollarsPerHour: 0.0816, watts: 7.5 }, new Date(Date.now() - 1000));
-    await cost("c-b64", 64, 90_000, { dollarsPerHour: 0.0816, watts: 7.5 }, new Date());
-    await cost("c-forged", 1, 1, { dollarsPerHour: 0.0816, watts: 7.5 }, new Date(), false);
-    expect(await resolveResult("digits-mlp-b1-dollars-per-million-cost-server-cpu", id)).toBeCloseTo((0.0816 / (20_000 * 3600)) * 1e6, 12);
-    expect(await resolveResult("digits-mlp-b1-joules-per-inference-cost-server-cpu", id)).toBeCloseTo(7.5 / 20_000, 12);
+    const joules = () => resolveResult("digits-mlp-b1-joules-per-inference-cost-server-cpu", id);
+    expect(await joules()).toBeNull();
+    const price = { dollarsPerHour: 0.0816, watts: 7.5 };
+    await row(id, "c-old", { experiment: "cost", modelId: "digits-mlp", batchSize: 1, throughput: 1000, results: { price: { dollarsPerHour: 1, watts: 10 }, figures: { throughput: 1000, costPerMillion: 0.28 } }, createdAt: new Date(Date.now() - 60_000) });
+    await row(id, "c-new", { experiment: "cost", modelId: "digits-mlp", batchSize: 1, throughput: 20_000, results: { price, figures: { throughput: 20_000, costPerMillion: (0.0816 / (20_000 * 3600)) * 1e6 } }, createdAt: new Date(Date.now() - 1000) });
+    await row(id, "c-forged", { experiment: "cost", modelId: "digits-mlp", batchSize: 1, throughput: 1, verified: false, results: { price }, createdAt: new Date() });
+    expect((await resolveFigure(refOf("cost-power-and-tco", "own-dollars-per-million"), id)).value).toBeCloseTo((0.0816 / (20_000 * 3600)) * 1e6, 12);
+    expect(await joules()).toBeCloseTo(7.5 / 20_000, 12);
+    // A later batch-64 run is another question's business: joules stay those of the batch-1 run.
+    await row(id, "c-b64", { experiment: "cost", modelId: "digits-mlp", batchSize: 64, throughput: 90_000, results: { price }, createdAt: new Date() });
+    expect(await joules()).toBeCloseTo(7.5 / 20_000, 12);
   });
 });
