@@ -77,6 +77,8 @@ export interface BrowserRunResult {
     firstRunMs: number;
   };
   points: BrowserPoint[];
+  /** Batches the runtime refused (out of memory, a device limit), with its words; the run stops at the first. */
+  failures?: Array<{ batch: number; reason: string }>;
   output: { name: string; dims: number[]; data: number[] } | null;
 }
 
@@ -84,3 +86,38 @@ export type WorkerEvent =
   | { type: "progress"; fraction: number; message: string }
   | { type: "done"; result: BrowserRunResult }
   | { type: "error"; message: string; unavailable: boolean };
+
+/** Measures the roofline ceilings of one browser lane (lib/browser/ceilings-worker.ts). */
+export interface BrowserCeilingsRequest {
+  lane: BrowserLane;
+  threads: number;
+}
+
+export interface BrowserCeilingProbe {
+  batch: number;
+  inWidth: number;
+  outWidth: number;
+  bytesPerCall: number;
+  flopsPerCall: number;
+  p50Ms: number;
+  n: number;
+  runsPerSample: number;
+}
+
+export interface BrowserCeilingsResult {
+  lane: BrowserLane;
+  threads: number;
+  crossOriginIsolated: boolean;
+  adapter: AdapterReport | null;
+  timerResolutionMs: number;
+  probeSet: string;
+  note: string;
+  bandwidthGBps: number;
+  computeGflops: number;
+  ridgeFlopsPerByte: number;
+  bandwidth: BrowserCeilingProbe;
+  compute: BrowserCeilingProbe;
+  measuredAt: string;
+}
+
+export type CeilingsWorkerEvent = { type: "progress"; fraction: number; message: string } | { type: "done"; result: BrowserCeilingsResult } | { type: "error"; message: string; unavailable: boolean };

@@ -183,17 +183,27 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   }
 
   const points: BrowserPoint[] = [];
+  const failures: Array<{ batch: number; reason: string }> = [];
   for (const [index, batch] of request.batches.entries()) {
-    const feeds = index === 0 ? firstFeeds : feedsFor(batch, batch);
-    const call = () => session.run(feeds);
-    post({ type: "progress", fraction: index / request.batches.length, message: `measuring batch ${batch}: warming up` });
-    for (let i = 0; i < request.measure.warmupRuns; i += 1) await call();
-    // After warm-up, so kernel compilation does not make calls look slow and samples too short.
-    const runsPerSample = await calibrateRunsPerSample(call, resolutionMs);
-    const result = await measure(call, { ...request.measure, warmupRuns: 0 }, {
-      runsPerSample,
-      onProgress: (fraction) => post({ type: "progress", fraction: (index + fraction) / request.batches.length, message: `measuring batch ${batch}` }),
-    });
+    let runsPerSample: number;
+    let result: Awaited<ReturnType<typeof measure>>;
+    try {
+      const feeds = index === 0 ? firstFeeds : feedsFor(batch, batch);
+      const call = () => session.run(feeds);
+      post({ type: "progress", fraction: index / request.batches.length, message: `measuring batch ${batch}: warming up` });
+      for (let i = 0; i < request.measure.warmupRuns; i += 1) await call();
+      // After warm-up, so kernel compilation does not make calls look slow and samples too short.
+      runsPerSample = await calibrateRunsPerSample(call, resolutionMs);
+      result = await measure(call, { ...request.measure, warmupRuns: 0 }, {
+        runsPerSample,
+        onProgress: (fraction) => post({ type: "progress", fraction: (index + fraction) / request.batches.length, message: `measuring batch ${batch}` }),
+      });
+    } catch (error) {
+      // Out of memory or a device limit at this batch: a result with its reason; larger batches would fail too.
+      if (index === 0) throw error;
+      failures.push({ batch, reason: (error instanceof Error ? error.message : String(error)).trim().split("\n")[0]!.slice(0, 300) });
+      break;
+    }
     points.push({
       batch,
       latencyMs: result.summary,
@@ -240,6 +250,7 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
     },
     phases: { runtimeImportMs, downloadMs, downloadBytes: wasmBinary.byteLength + modelBytes.byteLength, sessionCreateMs, firstRunMs },
     points,
+    failures,
     output,
   };
 }

@@ -5,14 +5,13 @@ import { buildProbe, PROBE_SETS, type ProbeSetId, type ProbeShape, probeBytes, p
 import { benchmarkJobs } from "./benchmarks.server";
 import { resourceOf } from "./jobs.server";
 import { type LaneInfo, requireLane } from "./lanes.server";
-import { ridgePoint } from "./roofline";
+import { CEILING_MEASURE, ridgePoint } from "./roofline";
 import type { CeilingsRequest } from "./schemas";
 import { providerFor, resolveThreads } from "./sessions.server";
 import { measure, type MeasureOptions, round } from "./stats";
-import type { WireCeilingProbe, WireCeilings } from "./wire";
 
-/** Enough calls for a stable median of a multi-millisecond call, bounded so a slow software GPU still finishes. */
-export const CEILING_MEASURE: MeasureOptions = { warmupRuns: 3, minRuns: 10, minDurationMs: 1000, maxRuns: 10_000, maxDurationMs: 15_000 };
+export { CEILING_MEASURE };
+import type { WireCeilingProbe, WireCeilings } from "./wire";
 
 export function probeSetFor(lane: LaneInfo): ProbeSetId {
   return lane.id === "webgpu" ? "webgpu" : "native";

@@ -4,6 +4,12 @@
  * builds the probes), never taken from a datasheet.
  */
 import type { ModelSpec } from "@/lib/models/registry";
+import type { MeasureOptions } from "./stats";
+
+/** Enough calls for a stable median of a multi-millisecond probe call, bounded so a slow software GPU still finishes. */
+export const CEILING_MEASURE: MeasureOptions = { warmupRuns: 3, minRuns: 10, minDurationMs: 1000, maxRuns: 10_000, maxDurationMs: 15_000 };
+/** The browser's probes take longer per call (WASM, software GPUs) and a tab should not be held long. */
+export const BROWSER_CEILING_MEASURE: MeasureOptions = { warmupRuns: 2, minRuns: 5, minDurationMs: 1000, maxRuns: 10_000, maxDurationMs: 10_000 };
 
 /** A lane's two measured ceilings. */
 export interface Ceilings {
