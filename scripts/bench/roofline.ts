@@ -6,6 +6,7 @@
 // a test: numbers depend on the machine and on what else runs on its cores.
 import { InferenceSession, Tensor } from "onnxruntime-node";
 import { requireModel } from "@/lib/inference/catalog.server";
+import { generateFeeds } from "@/lib/inference/inputs.server";
 import { CEILING_MEASURE, laneCeilings } from "@/lib/inference/ceilings.server";
 import { cpuCores, getLane } from "@/lib/inference/lanes.server";
 import { arithmeticIntensity, regimeOf } from "@/lib/inference/roofline";
@@ -54,34 +55,51 @@ function memcpyGBps(): number {
   return (2 * bytes * copies) / ((performance.now() - started) * 1e6);
 }
 
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+
 async function main(): Promise<void> {
   const lane = await getLane("cpu");
   const threads = cpuCores();
-  console.log(`cpu: ${lane.device}; ${threads} intra-op threads; ${SECONDS} s per loop (BENCH_SECONDS)`);
+  console.log(`cpu: ${lane.device}; ${threads} intra-op threads; ${SECONDS} s per loop (BENCH_SECONDS), ${ROUNDS} interleaved rounds (BENCH_ROUNDS), medians shown`);
   const measureFor = { ...CEILING_MEASURE, minDurationMs: SECONDS * 1000 };
-  const ceilings = await laneCeilings({ lane: "cpu", threads, remeasure: true }, measureFor);
-  const roof = { bandwidthGBps: ceilings.bandwidthGBps, computeGflops: ceilings.computeGflops };
-  rows.push([`bandwidth ceiling (lab: ${ceilings.note})`, `${fmt(ceilings.bandwidthGBps)} GB/s (p50 ${fmt(ceilings.bandwidth.p50Ms, 2)} ms, n ${ceilings.bandwidth.n})`, "", ""]);
-  const independent = await independentBandwidth(threads);
-  const ratio = ceilings.bandwidthGBps / independent;
-  rows.push(["independent loop of session.run over the same tensor", `${fmt(independent)} GB/s (lab ÷ loop ${fmt(ratio, 2)})`, "±20%", Math.abs(ratio - 1) <= 0.2 ? "PASS" : "FAIL"]);
-  rows.push(["JS memcpy of 256 MiB (TypedArray.set; reads + writes)", `${fmt(memcpyGBps())} GB/s`, "context", ""]);
-  rows.push([`compute ceiling (GEMM ${PROBE_SETS.native.compute.batch}×${PROBE_SETS.native.compute.inWidth}×${PROBE_SETS.native.compute.outWidth})`, `${fmt(ceilings.computeGflops)} GFLOP/s (p50 ${fmt(ceilings.compute.p50Ms, 2)} ms)`, "", ""]);
-  rows.push(["ridge point", `${fmt(ceilings.ridgeFlopsPerByte, 2)} FLOP/byte`, "", ""]);
-
   const model = requireModel("mlp-wide");
   const spec = getModel("mlp-wide")!;
   const { runner } = await getRunner(model, lane, { threads });
-  await runner.run((await import("@/lib/inference/inputs.server")).generateFeeds(model, 1, 1));
-  const sweep = await runOffline(runner, { kind: "offline", maxBatch: 256, measure: { warmupRuns: 3, minRuns: 10, minDurationMs: SECONDS * 500, maxRuns: 100_000, maxDurationMs: SECONDS * 5000 } });
-  let best = 0;
-  for (const p of sweep.points) {
-    const intensity = arithmeticIntensity(spec, p.batch)!;
-    const share = p.gflopsPerSecond! / roof.computeGflops;
-    best = Math.max(best, share);
-    rows.push([`mlp-wide batch ${p.batch} (${fmt(intensity, 2)} FLOP/byte)`, `${fmt(p.gflopsPerSecond!)} GFLOP/s = ${fmt(100 * share)}% of compute, ${regimeOf(intensity, p.gflopsPerSecond!, roof)}`, "", ""]);
+  await runner.run(generateFeeds(model, 1, 1));
+  const sweepMeasure = { warmupRuns: 3, minRuns: 10, minDurationMs: SECONDS * 500, maxRuns: 100_000, maxDurationMs: SECONDS * 5000 };
+
+  // Each round measures the lab's ceilings, then the checks right after them, so load from
+  // other processes drifts as little as possible between a ceiling and what it is compared with.
+  const rounds: Array<{ ceilings: Awaited<ReturnType<typeof laneCeilings>>; independent: number; gemm: Awaited<ReturnType<typeof runOffline>> }> = [];
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const ceilings = await laneCeilings({ lane: "cpu", threads, remeasure: true }, measureFor);
+    const independent = await independentBandwidth(threads);
+    const gemm = await runOffline(runner, { kind: "offline", maxBatch: 256, measure: sweepMeasure });
+    rounds.push({ ceilings, independent, gemm });
+    console.error(`[bench] round ${round + 1}: ${ceilings.bandwidthGBps} GB/s (loop ${independent.toFixed(1)}), ${ceilings.computeGflops} GFLOP/s`);
   }
-  rows.push(["batched wide GEMM, best share of the compute ceiling", `${fmt(100 * best)}%`, "≥ 70%", best >= 0.7 ? "PASS" : "FAIL"]);
+  const bw = medianOf(rounds.map((r) => r.ceilings.bandwidthGBps));
+  const independent = medianOf(rounds.map((r) => r.independent));
+  const compute = medianOf(rounds.map((r) => r.ceilings.computeGflops));
+  const roof = { bandwidthGBps: bw, computeGflops: compute };
+  const ratio = medianOf(rounds.map((r) => r.ceilings.bandwidthGBps / r.independent));
+  rows.push([`bandwidth ceiling (lab: ${rounds[0]!.ceilings.note})`, `${fmt(bw)} GB/s`, "", ""]);
+  rows.push(["independent loop of session.run over the same tensor", `${fmt(independent)} GB/s (lab ÷ loop, median of rounds: ${fmt(ratio, 2)})`, "±20%", Math.abs(ratio - 1) <= 0.2 ? "PASS" : "FAIL"]);
+  rows.push(["JS memcpy of 256 MiB (TypedArray.set; reads + writes)", `${fmt(memcpyGBps())} GB/s`, "context", ""]);
+  rows.push([`compute ceiling (GEMM ${PROBE_SETS.native.compute.batch}×${PROBE_SETS.native.compute.inWidth}×${PROBE_SETS.native.compute.outWidth})`, `${fmt(compute)} GFLOP/s`, "", ""]);
+  rows.push(["ridge point", `${fmt(compute / bw, 2)} FLOP/byte`, "", ""]);
+  const batches = rounds[0]!.gemm.points.map((p) => p.batch);
+  const shares: number[] = [];
+  for (const batch of batches) {
+    const gflops = medianOf(rounds.map((r) => r.gemm.points.find((p) => p.batch === batch)?.gflopsPerSecond ?? 0));
+    const intensity = arithmeticIntensity(spec, batch)!;
+    rows.push([`mlp-wide batch ${batch} (${fmt(intensity, 2)} FLOP/byte)`, `${fmt(gflops)} GFLOP/s = ${fmt((100 * gflops) / compute)}% of compute, ${regimeOf(intensity, gflops, roof)}`, "", ""]);
+  }
+  // Per round: the wide GEMM's best point against the ceiling measured just before it.
+  for (const r of rounds) shares.push(Math.max(...r.gemm.points.map((p) => p.gflopsPerSecond ?? 0)) / r.ceilings.computeGflops);
+  const share = medianOf(shares);
+  rows.push(["batched wide GEMM, best share of the compute ceiling (median of rounds)", `${fmt(100 * share)}%`, "≥ 70%", share >= 0.7 ? "PASS" : "FAIL"]);
   await releaseAllRunners();
 
   const widths = [0, 1, 2, 3].map((c) => Math.max(...[["check", "measured", "target", "result"], ...rows].map((r) => r[c]!.length)));
