@@ -16,7 +16,7 @@ import { BROWSER_LANES, type BrowserLaneKey, isServerLaneKey, LANE_TITLES, LANES
 export { isServerLaneKey, LANE_KEYS, LANE_TITLES, type LaneKey, storedLane } from "@/lib/lanes";
 
 /** The fields of a server lane the lane status reads: a view of the declared wire type, so a server change breaks it. */
-export type ServerLaneInfo = Pick<WireLaneInfo, "id" | "available" | "reason" | "device" | "software">;
+export type ServerLaneInfo = Pick<WireLaneInfo, "id" | "available" | "reason" | "device" | "software"> & Partial<Pick<WireLaneInfo, "threads">>;
 
 /** The part of GET /api/capabilities (WireCapabilities) the lane status reads. */
 export interface Capabilities {
