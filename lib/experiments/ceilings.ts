@@ -10,7 +10,7 @@ import type { BrowserCeilingsResult } from "@/lib/browser/protocol";
 import { measureCeilingsInBrowser } from "@/lib/browser/runner";
 import type { WireCeilings } from "@/lib/inference/wire";
 import { isServerLaneKey, LANE_TITLES, type LaneKey, LANES, serverLaneIdOf } from "@/lib/lanes";
-import { errorText } from "./lanes";
+import { errorText } from "./api";
 
 export interface LaneCeilings {
   key: LaneKey;

@@ -4,7 +4,7 @@ import { type ActivationFootprint, batchMemory } from "@/lib/inference/memory";
 import type { WireModelMemory } from "@/lib/inference/wire";
 import type { ModelSpec } from "@/lib/models/registry";
 import { fmtMB } from "./format";
-import { errorText } from "./lanes";
+import { errorText } from "./api";
 
 /** The model's activation footprint as the server measured it; null while asking, an error's words if it could not. */
 export function useModelMemory(model: string): { footprint: (ActivationFootprint & { method: string }) | null; error: string | null } {

@@ -4,10 +4,15 @@ import type { SingleStreamResult } from "@/lib/inference/wire";
 import { getModel, models } from "@/lib/models/registry";
 import { PlotChart, type PlotModule } from "./chart";
 import { fmt, plural, tickFormat } from "./format";
-import { runServerJob } from "./lanes";
+import { runServerJob } from "./api";
 import type { LaneRunRecord } from "./schema";
 import { SWEEP_MEASURE } from "./sweep";
-import { ExperimentFrame, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { ExperimentFrame } from "./components/frame";
+import { ResultActions } from "./components/result-actions";
+import { RunButtons, RunProgress } from "./components/run-controls";
+import { useLabContext } from "./hooks/lab-context";
+import { useRun } from "./hooks/run";
+import { pageEnvironment, saveRun, type SaveState } from "./records";
 
 export interface ThreadsExperimentProps {
   model?: string;
