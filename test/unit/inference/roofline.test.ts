@@ -84,3 +84,24 @@ describe("memory per batch", () => {
     expect(footprintFrom(500, 500)).toEqual({ fixedBytes: 500, perItemBytes: 0 });
   });
 });
+
+describe("sweep marks and thread counts", async () => {
+  const { bestUnderBudget } = await import("@/lib/experiments/sweep");
+  const { threadCounts } = await import("@/lib/experiments/threads");
+  const point = (batch: number, itemsPerSecond: number, p99: number) => ({ batch, itemsPerSecond, gflopsPerSecond: null, cappedEarly: false, latencyMs: { n: 20, min: 0, mean: p99, p50: p99, p90: p99, p95: p99, p99, max: p99, stddev: 0, medianCi95: null, warnings: [] } });
+
+  it("picks the most throughput whose p99 stays within the budget, or none", () => {
+    const points = [point(1, 100, 1), point(2, 180, 2), point(4, 300, 4.5), point(8, 320, 9)];
+    expect(bestUnderBudget(points, 5)?.batch).toBe(4);
+    expect(bestUnderBudget(points, 100)?.batch).toBe(8);
+    expect(bestUnderBudget(points, 0.5)).toBeNull();
+  });
+
+  it("measures powers of two up to the cores and the cores themselves, at most 12", () => {
+    expect(threadCounts(1)).toEqual([1]);
+    expect(threadCounts(2)).toEqual([1, 2]);
+    expect(threadCounts(6)).toEqual([1, 2, 4, 6]);
+    expect(threadCounts(4096).length).toBeLessThanOrEqual(12);
+    expect(threadCounts(4096).at(-1)).toBe(4096);
+  });
+});
