@@ -53,8 +53,8 @@ async function adapterOf(): Promise<{ adapter: GpuAdapter; report: AdapterReport
   };
 }
 
-async function probe(ort: typeof Ort, lane: BrowserCeilingsRequest["lane"], shape: ProbeShape, name: string, resolutionMs: number, step: number): Promise<BrowserCeilingProbe> {
-  post({ type: "progress", fraction: step / 2, message: `building the ${name} probe (${((4 * shape.inWidth * shape.outWidth) / 2 ** 20).toFixed(0)} MiB of weights)` });
+async function probe(ort: typeof Ort, lane: BrowserCeilingsRequest["lane"], shape: ProbeShape, name: string, resolutionMs: number, step: number, steps: number): Promise<BrowserCeilingProbe> {
+  post({ type: "progress", fraction: step / steps, message: `building the ${name} probe (${((4 * shape.inWidth * shape.outWidth) / 2 ** 20).toFixed(0)} MiB of weights)` });
   const session = await ort.InferenceSession.create(buildProbe(shape, name), { executionProviders: [lane], graphOptimizationLevel: "all" });
   try {
     const feeds = { input: new ort.Tensor("float32", probeInput(shape), [shape.batch, shape.inWidth]) };
@@ -63,7 +63,7 @@ async function probe(ort: typeof Ort, lane: BrowserCeilingsRequest["lane"], shap
     const runsPerSample = await calibrateRunsPerSample(call, resolutionMs);
     const result = await measure(call, { ...BROWSER_CEILING_MEASURE, warmupRuns: 0 }, {
       runsPerSample,
-      onProgress: (fraction) => post({ type: "progress", fraction: (step + fraction) / 2, message: `measuring the ${name} probe` }),
+      onProgress: (fraction) => post({ type: "progress", fraction: (step + fraction) / steps, message: `measuring the ${name} probe (${shape.batch}×${shape.inWidth}×${shape.outWidth})` }),
     });
     return { ...shape, bytesPerCall: probeBytes(shape), flopsPerCall: probeFlops(shape), p50Ms: round(result.summary.p50), n: result.summary.n, runsPerSample: result.runsPerSample };
   } finally {
@@ -88,8 +88,13 @@ async function run(request: BrowserCeilingsRequest): Promise<BrowserCeilingsResu
   let bandwidth: BrowserCeilingProbe;
   let compute: BrowserCeilingProbe;
   try {
-    bandwidth = await probe(ort, request.lane, set.bandwidth, "bandwidth", resolutionMs, 0);
-    compute = await probe(ort, request.lane, set.compute, "compute", resolutionMs, 1);
+    bandwidth = await probe(ort, request.lane, set.bandwidth, "bandwidth", resolutionMs, 0, 1 + set.compute.length);
+    let best: BrowserCeilingProbe | null = null;
+    for (const [index, shape] of set.compute.entries()) {
+      const measured = await probe(ort, request.lane, shape, "compute", resolutionMs, 1 + index, 1 + set.compute.length);
+      if (!best || measured.flopsPerCall / measured.p50Ms > best.flopsPerCall / best.p50Ms) best = measured;
+    }
+    compute = best!;
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     if (request.lane === "webgpu" && /adapter|backend/i.test(why)) throw new UnavailableError(`onnxruntime-web could not start its WebGPU backend: ${why}`);

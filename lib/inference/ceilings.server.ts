@@ -66,7 +66,12 @@ export async function laneCeilings(request: CeilingsRequest, options: MeasureOpt
     const setId = probeSetFor(lane);
     const set = PROBE_SETS[setId];
     const bandwidth = await measureProbe(lane, threads, set.bandwidth, "bandwidth", options);
-    const compute = await measureProbe(lane, threads, set.compute, "compute", options);
+    let compute: WireCeilingProbe | null = null;
+    for (const shape of set.compute) {
+      const measured = await measureProbe(lane, threads, shape, "compute", options);
+      if (!compute || measured.flopsPerCall / measured.p50Ms > compute.flopsPerCall / compute.p50Ms) compute = measured;
+    }
+    if (!compute) throw new Error(`probe set ${setId} has no compute probe`);
     const bandwidthGBps = round(bandwidth.bytesPerCall / (bandwidth.p50Ms * 1e6));
     const computeGflops = round(compute.flopsPerCall / (compute.p50Ms * 1e6));
     const result: WireCeilings = {
