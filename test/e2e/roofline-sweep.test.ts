@@ -55,9 +55,10 @@ describe("roofline, batch sweep and threads for real (WebGPU on SwiftShader)", (
     // mlp-wide at batch 1 streams 128 MiB of weights per call: on the server it sits left of the ridge, never compute-bound.
     expect(await page.locator('[data-testid="roofline-table"] tr[data-lane="server-cpu"][data-model="mlp-wide"][data-batch="1"] [data-field="regime"]').innerText()).not.toBe("compute-bound");
     // One roof per lane, each with its ridge and the three regions labelled.
-    const svgs = section.locator("figure svg");
-    await expect.poll(() => svgs.count(), { timeout: 10_000 }).toBe(lanes.length);
-    const chartText = await svgs.first().textContent();
+    const charts = section.locator("figure.experiment-chart");
+    expect(await charts.count()).toBe(lanes.length);
+    await expect.poll(() => charts.first().locator("svg").count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    const chartText = await charts.first().textContent();
     for (const label of ["ridge", "memory-bound", "compute-bound", "overhead", "bandwidth", "compute"]) expect(chartText).toContain(label);
 
     // Asked again, the ceilings come from the cache (the server's, this browser's storage) unless re-measure is ticked.
