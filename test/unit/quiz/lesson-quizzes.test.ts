@@ -1,14 +1,39 @@
 import { describe, expect, it } from "vitest";
 import { allQuizzes, publicLessonQuizzes } from "@/lib/quiz/loader.server";
+import { RESULT_RESOLVER_NAMES } from "@/lib/quiz/resolvers.server";
+
+/** Quizzes of the curriculum's rewritten lessons (issue 15): at least six questions, two on the learner's own results. */
+const CURRICULUM_QUIZZES = ["latency-vs-throughput", "batching"];
 
 describe("the lessons' own quizzes", () => {
-  it("validate, and every lesson quiz has 3–5 questions whose choices all explain themselves", () => {
+  it("validate, and every lesson quiz has at least 3 questions of all three types whose choices all explain themselves", () => {
     const quizzes = allQuizzes();
-    expect([...quizzes.keys()].sort()).toEqual(["cpu-or-gpu", "latency-is-a-distribution"]);
+    expect([...quizzes.keys()]).toEqual(expect.arrayContaining(["cpu-or-gpu", "latency-is-a-distribution", ...CURRICULUM_QUIZZES]));
     for (const { quiz } of quizzes.values()) {
       expect(quiz.questions.length).toBeGreaterThanOrEqual(3);
-      expect(quiz.questions.length).toBeLessThanOrEqual(5);
       expect(new Set(quiz.questions.map((q) => q.type)).size).toBe(3);
+    }
+  });
+
+  it("check the learner's own results only through registered resolvers", () => {
+    for (const [id, { quiz }] of allQuizzes()) {
+      for (const question of quiz.questions) {
+        if (question.type === "numeric" && question.fromResult !== undefined) expect(RESULT_RESOLVER_NAMES, `${id}/${question.id}`).toContain(question.fromResult);
+      }
+    }
+  });
+
+  it("give each curriculum lesson at least six questions, two of them checked against the learner's own results", () => {
+    const quizzes = allQuizzes();
+    for (const id of CURRICULUM_QUIZZES) {
+      const quiz = quizzes.get(id)?.quiz;
+      expect(quiz, id).toBeDefined();
+      expect(quiz!.questions.length, id).toBeGreaterThanOrEqual(6);
+      expect(quiz!.questions.filter((q) => q.type === "numeric" && q.fromResult !== undefined).length, id).toBeGreaterThanOrEqual(2);
+      for (const question of quiz!.questions) {
+        const explanations = question.type === "numeric" ? [question.explanation] : question.choices.map((c) => c.explanation);
+        for (const text of explanations) expect(text.length, `${id}/${question.id}`).toBeGreaterThan(40);
+      }
     }
   });
 
