@@ -71,7 +71,7 @@ describe("curriculum result resolvers", () => {
     expect(await resolveResult("max-throughput-serving-server-cpu", user)).toBe(9876.5);
   });
 
-  it("best-batch and batching-gain of the lesson's mlp-wide sweep, batch 1 read from the server's own benchmark record", async () => {
+  it("best-throughput and batching-gain of the lesson's mlp-wide sweep, batch 1 read from the server's own benchmark record", async () => {
     const user = await learner();
     const runId = await sweepRun([
       { batch: 1, itemsPerSecond: 300 },
@@ -81,7 +81,7 @@ describe("curriculum result resolvers", () => {
     await result(user, { lessonSlug: "batching", experiment: "batch-sweep", modelId: "mlp-wide", batchSize: 64, throughput: 2100, benchmarkRunId: runId });
     // The digits-mlp sweep of the same lesson, saved later, is not the key of the mlp-wide questions.
     await result(user, { lessonSlug: "batching", experiment: "batch-sweep", modelId: "digits-mlp", batchSize: 512, throughput: 700_000, createdAt: new Date(Date.now() + 1000) });
-    expect(await resolveResult("best-batch-batch-sweep-server-cpu", user)).toBe(64);
+    expect(await resolveResult("best-throughput-batch-sweep-server-cpu", user)).toBe(2100);
     expect(await resolveResult("batching-gain-batch-sweep-server-cpu", user)).toBeCloseTo(7, 9);
   });
 
@@ -93,6 +93,6 @@ describe("curriculum result resolvers", () => {
     const runId = await sweepRun([{ batch: 2, itemsPerSecond: 500 }]);
     await result(other, { lessonSlug: "batching", experiment: "batch-sweep", modelId: "mlp-wide", batchSize: 2, throughput: 500, benchmarkRunId: runId });
     expect(await resolveResult("batching-gain-batch-sweep-server-cpu", other)).toBeNull();
-    expect(await resolveResult("best-batch-batch-sweep-server-cpu", other)).toBe(2);
+    expect(await resolveResult("best-throughput-batch-sweep-server-cpu", other)).toBe(500);
   });
 });
