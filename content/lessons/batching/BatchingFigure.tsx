@@ -26,8 +26,7 @@ export function BatchingFigure() {
         <text x={136} y={60} fontSize={11} fill={ink}>read once</text>
         <rect x={200} y={52} width={60} height={34} rx={4} fill="#fff" stroke={ink} />
         <text x={212} y={74} fontSize={12} fill={ink}>cores</text>
-        <line x1={262} y1={69} x2={290} y2={69} stroke={ink} strokeWidth={2} markerEnd="url(#bf-arrow)" />
-        <text x={294} y={74} fontSize={13} fill={ink}>1 answer</text>
+        <text x={200} y={106} fontSize={13} fill={ink}>↓ 1 answer</text>
         {/* top right: batch B */}
         <text x={350} y={22} fontSize={14} fontWeight={700} fill={ink}>Batch B</text>
         <rect x={350} y={34} width={110} height={70} rx={6} fill="#e6f0fb" stroke={blue} />
@@ -37,8 +36,7 @@ export function BatchingFigure() {
         <text x={464} y={60} fontSize={11} fill={ink}>read once</text>
         <rect x={520} y={52} width={60} height={34} rx={4} fill="#fff" stroke={ink} />
         <text x={532} y={74} fontSize={12} fill={ink}>cores</text>
-        <line x1={582} y1={69} x2={600} y2={69} stroke={ink} strokeWidth={2} markerEnd="url(#bf-arrow)" />
-        <text x={560} y={112} fontSize={13} fill={ink}>B answers</text>
+        <text x={520} y={106} fontSize={13} fill={ink}>↓ B answers</text>
         {/* bottom: schematic sweep */}
         <line x1={80} y1={360} x2={600} y2={360} stroke={ink} markerEnd="url(#bf-arrow)" />
         <line x1={80} y1={360} x2={80} y2={150} stroke={ink} markerEnd="url(#bf-arrow)" />

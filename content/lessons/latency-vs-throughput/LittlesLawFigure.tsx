@@ -33,7 +33,7 @@ export function LittlesLawFigure() {
         {/* completions */}
         <line x1={480} y1={96} x2={630} y2={96} stroke="#1d1f21" strokeWidth={2} markerEnd="url(#ll-arrow)" />
         <text x={490} y={80} fontSize={14} fill="#1d1f21">completed: X per s</text>
-        <text x={490} y={122} fontSize={12} fill="#55595e">X = λ when the system is stable</text>
+        <text x={490} y={122} fontSize={12} fill="#55595e">(X = λ when stable)</text>
         {/* W bracket */}
         <path d="M160,164 v10 h320 v-10" fill="none" stroke="#1d1f21" strokeWidth={1.5} />
         <text x={200} y={194} fontSize={14} fill="#1d1f21">W: mean time one request spends inside</text>

@@ -7,6 +7,32 @@ interface Row {
   throughput: number;
   p50: number;
   p99: number;
+  /** Mean latency (ms) from the stored result; the table shows only percentiles. */
+  mean: number | null;
+}
+
+interface StoredServing {
+  result?: { lane?: string; results?: { points?: Array<{ concurrency?: number; latencyMs?: { mean?: number } }> } };
+}
+
+/** Mean latency per concurrency, from the run's stored result (its permalink): Little's law needs the mean. */
+async function storedMeans(section: Element | null): Promise<Map<number, number>> {
+  const href = section?.querySelector("a.permalink")?.getAttribute("href");
+  const id = href?.split("/").pop();
+  const means = new Map<number, number>();
+  if (!id) return means;
+  try {
+    const response = await fetch(`/api/experiment-results/${encodeURIComponent(id)}`);
+    if (!response.ok) return means;
+    const body = (await response.json()) as StoredServing & { group?: StoredServing["result"][] };
+    const lanes = [body.result, ...(body.group ?? [])].filter((r) => r?.lane === "server-cpu");
+    for (const point of lanes[0]?.results?.points ?? []) {
+      if (typeof point.concurrency === "number" && typeof point.latencyMs?.mean === "number") means.set(point.concurrency, point.latencyMs.mean);
+    }
+  } catch {
+    // No stored copy (not saved, or offline): the reader shows the table's figures alone.
+  }
+  return means;
 }
 
 /** The server-CPU rows of the serving experiment above, as the learner's run printed them. */
@@ -17,7 +43,7 @@ function readRows(section: Element | null): Row[] {
     const throughput = cellNumber(tr.querySelector('[data-field="throughput"]'));
     const p50 = cellNumber(tr.querySelector('td[data-label="p50 (ms)"]'));
     const p99 = cellNumber(tr.querySelector('[data-field="p99"]'));
-    return Number.isFinite(clients) && throughput !== null && p50 !== null && p99 !== null ? [{ clients, throughput, p50, p99 }] : [];
+    return Number.isFinite(clients) && throughput !== null && p50 !== null && p99 !== null ? [{ clients, throughput, p50, p99, mean: null }] : [];
   });
 }
 
@@ -31,6 +57,12 @@ export function ServingReader() {
   const [rows, setRows] = useState<Row[] | null>(null);
   const [budget, setBudget] = useState("");
   const headingId = useId();
+  const read = async () => {
+    const section = siblingExperiment(root.current, "serving", "previous");
+    const table = readRows(section);
+    const means = await storedMeans(section);
+    setRows(table.map((r) => ({ ...r, mean: means.get(r.clients) ?? null })));
+  };
   const budgetMs = Number(budget);
   const within = rows && budget !== "" && budgetMs > 0 ? rows.filter((r) => r.p99 <= budgetMs) : null;
   const best = within && within.length > 0 ? within.reduce((a, b) => (b.throughput > a.throughput ? b : a)) : null;
@@ -40,7 +72,7 @@ export function ServingReader() {
     <section className="panel" aria-labelledby={headingId} ref={root} data-testid="serving-reader">
       <p id={headingId}>
         <strong>Your numbers, read for you.</strong> After the serving run above has finished on the Server CPU lane, read its table here.{" "}
-        <button type="button" onClick={() => setRows(readRows(siblingExperiment(root.current, "serving", "previous")))}>
+        <button type="button" onClick={() => void read()}>
           Read my serving run
         </button>
       </p>
@@ -53,8 +85,10 @@ export function ServingReader() {
               <tr>
                 <th scope="col">Clients N</th>
                 <th scope="col">Throughput X (req/s)</th>
-                <th scope="col">p50 W (ms)</th>
-                <th scope="col">X × W (requests)</th>
+                <th scope="col">Mean latency W (ms)</th>
+                <th scope="col">X × mean W</th>
+                <th scope="col">p50 (ms)</th>
+                <th scope="col">X × p50</th>
               </tr>
             </thead>
             <tbody>
@@ -62,16 +96,20 @@ export function ServingReader() {
                 <tr key={r.clients} data-concurrency={r.clients}>
                   <th scope="row">{r.clients}</th>
                   <td>{quote(r.throughput)}</td>
+                  <td>{r.mean === null ? "—" : quote(r.mean)}</td>
+                  <td data-field="little-mean">{r.mean === null ? "—" : quote((r.throughput * r.mean) / 1000)}</td>
                   <td>{quote(r.p50)}</td>
-                  <td data-field="little">{quote((r.throughput * r.p50) / 1000)}</td>
+                  <td data-field="little-p50">{quote((r.throughput * r.p50) / 1000)}</td>
                 </tr>
               ))}
             </tbody>
           </table>
           <p>
-            Each row should give back roughly its number of clients. It comes out a little <em>below</em> N wherever the latency has a slow tail, because the law is about the
-            mean and the table shows the median (the mean of a tailed distribution is larger). Your peak was {quote(peak!.throughput)} requests/s, with {peak!.clients} client
-            {peak!.clients === 1 ? "" : "s"} and a p99 of {quote(peak!.p99)} ms.
+            With the <strong>mean</strong> latency, each row should give back its number of clients: that is Little&apos;s law, and a closed loop keeps exactly N requests
+            inside. With the <strong>median</strong> it can fall far short. Whenever a few calls take much longer than the typical one (on a busy or shared machine, a
+            descheduled thread can stretch a call many times over), those few pull the mean far above the median, and the law is about the mean.
+            {rows.some((r) => r.mean === null) && " (The mean comes from your run's stored result; it was not available, so only the median columns are filled.)"} Your peak
+            was {quote(peak!.throughput)} requests/s, with {peak!.clients} client{peak!.clients === 1 ? "" : "s"} and a p99 of {quote(peak!.p99)} ms.
           </p>
           <p>
             <label>
