@@ -51,3 +51,9 @@ export const figuresSchema = z
   .strict();
 
 export type Figures = z.infer<typeof figuresSchema>;
+
+/** Dollars per million inferences at a sustained throughput and an hourly price: the one formula the cost figure uses. */
+export function dollarsPerMillion(itemsPerSecond: number, dollarsPerHour: number): number | null {
+  if (!(itemsPerSecond > 0) || !(dollarsPerHour >= 0)) return null;
+  return (dollarsPerHour / (itemsPerSecond * 3600)) * 1e6;
+}
