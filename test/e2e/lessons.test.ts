@@ -167,8 +167,13 @@ describe("curriculum lessons 3 and 4 in a real browser", () => {
       await expect.poll(() => reading.locator('[data-field="bandwidth"]').innerText()).toMatch(/^[\d,.]+ GB\/s$/);
       expect(num((await reading.locator('[data-field="best"]').innerText()).split(" items/s")[0]!)).toBe(best);
 
+      const knee = Number(await page.locator('[data-testid="sweep-table"] tr[data-lane="server-cpu"][data-batch]', { hasText: "knee" }).getAttribute("data-batch"));
+      await expect.poll(() => page.getByTestId("quiz-batching").getByRole("button", { name: "Submit answers" }).isEnabled(), { timeout: 20_000 }).toBe(true);
+      await page.getByTestId("quiz-batching").getByLabel(/Your answer \(knee batch\)/).fill(String(knee));
       const feedback = await answerOwnResult(page, "batching", /Your answer \(items\/s, best\)/, best, "What was your server CPU's highest throughput in that sweep");
       expect(await feedback.getAttribute("class")).toBe("right");
+      const kneeFeedback = page.locator('[data-testid="quiz-feedback"] > ol > li', { hasText: "which batch did the table mark as the knee" });
+      expect(await kneeFeedback.getAttribute("class")).toBe("right");
     } finally {
       await learner.close();
     }
