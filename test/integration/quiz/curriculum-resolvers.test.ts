@@ -3,96 +3,66 @@ import { useTestDatabase } from "../../helpers/route-requests";
 import { sqliteDatabase, type TestDatabase } from "./databases";
 
 /**
- * The result resolvers of curriculum lessons 3 and 4 on a real SQLite database:
- * the key is the learner's latest verified server-CPU run of that lesson's own
- * experiment and model, never another lesson's, model's or lane's, nor a
- * figure a browser reported about itself.
+ * The own-result questions of lessons 6 (quantization) and 7 (cost), on a real SQLite database:
+ * the lesson quizzes' figure references and the joules resolver read the learner's latest verified
+ * run of the right experiment, model, lane (and batch), and give nothing for a run that does not exist.
  */
-let database: TestDatabase;
-let db: typeof import("@/lib/db/client.server").db;
-let resolveResult: typeof import("@/lib/quiz/resolvers.server").resolveResult;
+describe("lessons 6 and 7: questions checked against the learner's own results", () => {
+  let database: TestDatabase;
+  let db: typeof import("@/lib/db/client.server").db;
+  let resolveResult: typeof import("@/lib/quiz/resolvers.server").resolveResult;
+  let resolveFigure: typeof import("@/lib/quiz/result-figures.server").resolveFigure;
+  let loadLessonQuiz: typeof import("@/lib/quiz/loader.server").loadLessonQuiz;
 
-beforeAll(async () => {
-  database = sqliteDatabase();
-  useTestDatabase(database);
-  db = (await import("@/lib/db/client.server")).db;
-  resolveResult = (await import("@/lib/quiz/resolvers.server")).resolveResult;
-}, 120_000);
+  beforeAll(async () => {
+    database = sqliteDatabase();
+    useTestDatabase(database);
+    db = (await import("@/lib/db/client.server")).db;
+    ({ resolveResult } = await import("@/lib/quiz/resolvers.server"));
+    ({ resolveFigure } = await import("@/lib/quiz/result-figures.server"));
+    ({ loadLessonQuiz } = await import("@/lib/quiz/loader.server"));
+  }, 120_000);
 
-afterAll(async () => {
-  await db?.$disconnect();
-  await database?.stop();
-});
-
-let counter = 0;
-const ago = (ms: number) => new Date(Date.now() - ms);
-
-async function learner(): Promise<string> {
-  counter += 1;
-  const user = await db.user.create({ data: { id: `u${counter}`, name: `learner ${counter}`, email: `curriculum-${counter}@example.com` } });
-  return user.id;
-}
-
-async function result(userId: string, fields: { lessonSlug: string; experiment: string; modelId: string; lane?: string; verified?: boolean; createdAt?: Date; batchSize?: number; p50Ms?: number; throughput?: number; benchmarkRunId?: string }) {
-  counter += 1;
-  await db.experimentResult.create({ data: { id: `r${counter}`, userId, lane: "server-cpu", verified: true, environment: "{}", results: "{}", ...fields } });
-}
-
-async function sweepRun(points: Array<{ batch: number; itemsPerSecond: number }>): Promise<string> {
-  counter += 1;
-  const id = `run${counter}`;
-  await db.benchmarkRun.create({
-    data: { id, state: "done", modelId: "mlp-wide", lane: "cpu", scenario: "offline", request: "{}", modelDetails: "{}", results: JSON.stringify({ session: {}, scenario: { kind: "offline", points } }) },
-  });
-  return id;
-}
-
-describe("curriculum result resolvers", () => {
-  it("rate-from-p50-latency-server-cpu: 1000 ÷ the p50 of the lesson's own latest verified digits-mlp run", async () => {
-    const user = await learner();
-    const scope = { lessonSlug: "latency-vs-throughput", experiment: "latency", modelId: "digits-mlp" };
-    expect(await resolveResult("rate-from-p50-latency-server-cpu", user)).toBeNull();
-    await result(user, { ...scope, p50Ms: 0.5, createdAt: ago(60_000) });
-    await result(user, { ...scope, p50Ms: 0.025, createdAt: ago(30_000) });
-    // Newer, but each wrong in one way: another lesson, another model, another lane, unverified.
-    await result(user, { ...scope, lessonSlug: "latency-is-a-distribution", p50Ms: 1, createdAt: ago(1000) });
-    await result(user, { ...scope, modelId: "digits-cnn", p50Ms: 2, createdAt: ago(1000) });
-    await result(user, { ...scope, lane: "browser-wasm", verified: false, p50Ms: 4, createdAt: ago(1000) });
-    await result(user, { ...scope, verified: false, p50Ms: 8, createdAt: ago(1000) });
-    expect(await resolveResult("rate-from-p50-latency-server-cpu", user)).toBeCloseTo(40_000, 6);
-    // Another learner's run is never this learner's key.
-    expect(await resolveResult("rate-from-p50-latency-server-cpu", await learner())).toBeNull();
+  afterAll(async () => {
+    await db?.$disconnect();
+    await database?.stop();
   });
 
-  it("max-throughput-serving-server-cpu: the stored (best) throughput of the lesson's serving run", async () => {
-    const user = await learner();
-    await result(user, { lessonSlug: "latency-vs-throughput", experiment: "serving", modelId: "digits-mlp", throughput: 9876.5 });
-    await result(user, { lessonSlug: "latency-is-a-distribution", experiment: "serving", modelId: "digits-mlp", throughput: 1, createdAt: new Date(Date.now() + 1000) });
-    expect(await resolveResult("max-throughput-serving-server-cpu", user)).toBe(9876.5);
+  const user = async (email: string) => db.user.create({ data: { id: email, email, name: email, emailVerified: false } });
+  const row = (userId: string, id: string, fields: { experiment: string; modelId: string; batchSize?: number; throughput?: number; verified?: boolean; results: object; createdAt: Date }) =>
+    db.experimentResult.create({ data: { id, userId, lane: "server-cpu", environment: "{}", lessonSlug: "x", verified: true, ...fields, results: JSON.stringify(fields.results) } });
+
+  /** The figure reference a quiz question of `slug` points at. */
+  function refOf(slug: string, questionId: string) {
+    const question = loadLessonQuiz(slug)!.quiz.questions.find((q) => q.id === questionId);
+    if (question?.type !== "numeric" || typeof question.fromResult !== "object") throw new Error(`${slug}/${questionId} is not a figure reference`);
+    return question.fromResult;
+  }
+
+  it("grades the int8 speed-up questions with the int8 row of the learner's latest verified quantization run", async () => {
+    const { id } = await user("quant@example.com");
+    const ref = refOf("quantization", "own-wide-speedup");
+    expect((await resolveFigure(ref, id)).value).toBeNull();
+    await row(id, "q-old", { experiment: "quantization", modelId: "mlp-wide-int8-dynamic", results: { figures: { p50Ms: 2, int8Speedup: 5 } }, createdAt: new Date(Date.now() - 60_000) });
+    await row(id, "q-new", { experiment: "quantization", modelId: "mlp-wide-int8-dynamic", results: { figures: { p50Ms: 1.5, int8Speedup: 6.2 } }, createdAt: new Date(Date.now() - 1000) });
+    await row(id, "q-forged", { experiment: "quantization", modelId: "mlp-wide-int8-dynamic", verified: false, results: { figures: { int8Speedup: 99 } }, createdAt: new Date() });
+    expect((await resolveFigure(ref, id)).value).toBe(6.2);
+    // The digit classifier's question points at its own model: the wide MLP's run does not answer it.
+    expect((await resolveFigure(refOf("quantization", "own-digits-speedup"), id)).value).toBeNull();
   });
 
-  it("best-throughput and batching-gain of the lesson's mlp-wide sweep, batch 1 read from the server's own benchmark record", async () => {
-    const user = await learner();
-    const runId = await sweepRun([
-      { batch: 1, itemsPerSecond: 300 },
-      { batch: 32, itemsPerSecond: 1800 },
-      { batch: 64, itemsPerSecond: 2100 },
-    ]);
-    await result(user, { lessonSlug: "batching", experiment: "batch-sweep", modelId: "mlp-wide", batchSize: 64, throughput: 2100, benchmarkRunId: runId });
-    // The digits-mlp sweep of the same lesson, saved later, is not the key of the mlp-wide questions.
-    await result(user, { lessonSlug: "batching", experiment: "batch-sweep", modelId: "digits-mlp", batchSize: 512, throughput: 700_000, createdAt: new Date(Date.now() + 1000) });
-    expect(await resolveResult("best-throughput-batch-sweep-server-cpu", user)).toBe(2100);
-    expect(await resolveResult("batching-gain-batch-sweep-server-cpu", user)).toBeCloseTo(7, 9);
-  });
-
-  it("batching-gain has no answer when the cited benchmark run is missing or has no batch 1", async () => {
-    const user = await learner();
-    await result(user, { lessonSlug: "batching", experiment: "batch-sweep", modelId: "mlp-wide", batchSize: 64, throughput: 2100, benchmarkRunId: "no-such-run" });
-    expect(await resolveResult("batching-gain-batch-sweep-server-cpu", user)).toBeNull();
-    const other = await learner();
-    const runId = await sweepRun([{ batch: 2, itemsPerSecond: 500 }]);
-    await result(other, { lessonSlug: "batching", experiment: "batch-sweep", modelId: "mlp-wide", batchSize: 2, throughput: 500, benchmarkRunId: runId });
-    expect(await resolveResult("batching-gain-batch-sweep-server-cpu", other)).toBeNull();
-    expect(await resolveResult("best-throughput-batch-sweep-server-cpu", other)).toBe(500);
+  it("grades dollars per million with the shared figure and joules with the lesson's resolver, from the batch-1 run", async () => {
+    const { id } = await user("cost@example.com");
+    const joules = () => resolveResult("digits-mlp-b1-joules-per-inference-cost-server-cpu", id);
+    expect(await joules()).toBeNull();
+    const price = { dollarsPerHour: 0.0816, watts: 7.5 };
+    await row(id, "c-old", { experiment: "cost", modelId: "digits-mlp", batchSize: 1, throughput: 1000, results: { price: { dollarsPerHour: 1, watts: 10 }, figures: { throughput: 1000, costPerMillion: 0.28 } }, createdAt: new Date(Date.now() - 60_000) });
+    await row(id, "c-new", { experiment: "cost", modelId: "digits-mlp", batchSize: 1, throughput: 20_000, results: { price, figures: { throughput: 20_000, costPerMillion: (0.0816 / (20_000 * 3600)) * 1e6 } }, createdAt: new Date(Date.now() - 1000) });
+    await row(id, "c-forged", { experiment: "cost", modelId: "digits-mlp", batchSize: 1, throughput: 1, verified: false, results: { price }, createdAt: new Date() });
+    expect((await resolveFigure(refOf("cost-power-and-tco", "own-dollars-per-million"), id)).value).toBeCloseTo((0.0816 / (20_000 * 3600)) * 1e6, 12);
+    expect(await joules()).toBeCloseTo(7.5 / 20_000, 12);
+    // A later batch-64 run is another question's business: joules stay those of the batch-1 run.
+    await row(id, "c-b64", { experiment: "cost", modelId: "digits-mlp", batchSize: 64, throughput: 90_000, results: { price }, createdAt: new Date() });
+    expect(await joules()).toBeCloseTo(7.5 / 20_000, 12);
   });
 });
