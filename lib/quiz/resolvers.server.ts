@@ -31,11 +31,89 @@ function latest(experiment: string, lane: string, figure: StoredFigure, accepts:
   };
 }
 
+// ---- Lesson 7 (cost, power and TCO): a figure derived from the learner's own stored runs. ----
+
+/**
+ * Joules per inference from the learner's latest verified cost run of one model and batch on one lane:
+ * the server's own measured throughput with the power the learner ran it with (stored beside the
+ * figures as `price.watts`), as the experiment's table computed it. (Dollars per million need no
+ * resolver: the shared `costPerMillion` figure is referenced from quiz.json directly.)
+ */
+function joulesPerInference(modelId: string, batchSize: number, lane: string): ResultResolver {
+  return async (userId) => {
+    await dbReady();
+    const row = await db.experimentResult.findFirst({
+      where: { userId, experiment: "cost", lane, modelId, batchSize, verified: true },
+      orderBy: { createdAt: "desc" },
+      select: { throughput: true, results: true },
+    });
+    if (!row?.throughput) return null;
+    let watts: unknown;
+    try {
+      watts = (JSON.parse(row.results) as { price?: { watts?: unknown } }).price?.watts;
+    } catch {
+      return null;
+    }
+    return typeof watts === "number" && watts >= 0 ? watts / row.throughput : null;
+  };
+}
+
 const resolvers = new Map<string, ResultResolver>([
   // A batch sweep stores, per lane, the batch size that reached its highest throughput.
   ["best-batch-size-server-cpu", latest("batch-sweep", "server-cpu", "batchSize")],
   ["latency-p50-ms-server-cpu", latest("latency", "server-cpu", "p50Ms")],
+
+  // ---- Lesson 7 (cost, power and TCO), named <figure>-<experiment>-<lane>. ----
+  ["digits-mlp-b1-joules-per-inference-cost-server-cpu", joulesPerInference("digits-mlp", 1, "server-cpu")],
+
+  // ── Curriculum lessons 3 and 4 (issue 15): named <figure>-<experiment>-<lane>. Each reads the learner's
+  // latest verified server-CPU run of that lesson's own experiment and model (see latestInLesson below),
+  // so a run of the same experiment in another lesson, or on another model, is never the key.
+  // Lesson 3 (latency-vs-throughput): requests/s one stream sustains, 1000 ÷ its median latency in ms.
+  ["rate-from-p50-latency-server-cpu", latestInLesson({ lesson: "latency-vs-throughput", experiment: "latency", model: "digits-mlp" }, (row) => (row.p50Ms && row.p50Ms > 0 ? 1000 / row.p50Ms : null))],
+  // Lesson 3: the highest throughput (requests/s) of any load level in the serving run.
+  ["max-throughput-serving-server-cpu", latestInLesson({ lesson: "latency-vs-throughput", experiment: "serving", model: "digits-mlp" }, (row) => row.throughput)],
+  // Lesson 4 (batching): the highest throughput (items/s) of the mlp-wide sweep, at whichever batch reached it.
+  ["best-throughput-batch-sweep-server-cpu", latestInLesson({ lesson: "batching", experiment: "batch-sweep", model: "mlp-wide" }, (row) => row.throughput)],
+  // Lesson 4: best throughput ÷ batch-1 throughput of the mlp-wide sweep, batch 1 read from the server's own benchmark record.
+  ["batching-gain-batch-sweep-server-cpu", latestInLesson({ lesson: "batching", experiment: "batch-sweep", model: "mlp-wide" }, batchingGain)],
 ]);
+
+// ── Curriculum lessons 3 and 4 (issue 15): helpers of the resolvers above (function declarations, hoisted).
+
+interface LessonRow {
+  batchSize: number | null;
+  p50Ms: number | null;
+  throughput: number | null;
+  benchmarkRunId: string | null;
+}
+
+/** One figure of the learner's latest verified run of one lesson's experiment on one model, on the server's CPU. */
+function latestInLesson(scope: { lesson: string; experiment: string; model: string }, figure: (row: LessonRow) => number | null | Promise<number | null>): ResultResolver {
+  return async (userId) => {
+    await dbReady();
+    const row = await db.experimentResult.findFirst({
+      where: { userId, lessonSlug: scope.lesson, experiment: scope.experiment, modelId: scope.model, lane: "server-cpu", verified: true },
+      orderBy: { createdAt: "desc" },
+      select: { batchSize: true, p50Ms: true, throughput: true, benchmarkRunId: true },
+    });
+    return row ? figure(row) : null;
+  };
+}
+
+/**
+ * Best throughput ÷ batch-1 throughput of a sweep. The row's own throughput is the
+ * server-verified best; batch 1 comes from the benchmark run the server recorded
+ * (never from the results JSON a browser sent).
+ */
+async function batchingGain(row: LessonRow): Promise<number | null> {
+  if (!row.benchmarkRunId || !row.throughput) return null;
+  const run = await db.benchmarkRun.findUnique({ where: { id: row.benchmarkRunId }, select: { results: true } });
+  if (!run?.results) return null;
+  const points = (JSON.parse(run.results) as { scenario?: { points?: Array<{ batch?: number; itemsPerSecond?: number }> } }).scenario?.points ?? [];
+  const single = points.find((p) => p.batch === 1)?.itemsPerSecond;
+  return typeof single === "number" && single > 0 ? row.throughput / single : null;
+}
 
 export const RESULT_RESOLVER_NAMES: readonly string[] = [...resolvers.keys()];
 
