@@ -105,7 +105,8 @@ describe("activation footprint", () => {
 });
 
 describe("ceilings", () => {
-  it("measures bandwidth and compute on the cpu lane, caches them per lane, device and threads, and re-measures on request", async () => {
+  // Two full measurements of four probes (a 256 MiB stream, two GEMMs): minutes on a shared 2-core machine.
+  it("measures bandwidth and compute on the cpu lane, caches them per lane, device and threads, and re-measures on request", { timeout: 400_000 }, async () => {
     const first = await routes.ceilings.POST(post("/api/ceilings", { lane: "cpu", threads: 1 }));
     expect(first.status).toBe(200);
     const a = await first.json();
