@@ -17,8 +17,14 @@ import { getRunner } from "./sessions.server";
  * that outlives their page.
  */
 const MAX_WAITING = 2;
-const globalForQuality = globalThis as unknown as { inferenceLabQuality?: { results: Map<string, Promise<QualityResult>>; tail: Promise<unknown>; waiting: number } };
-const state = (globalForQuality.inferenceLabQuality ??= { results: new Map(), tail: Promise.resolve(), waiting: 0 });
+const globalForQuality = globalThis as unknown as { inferenceLabQuality?: { results: Map<string, Promise<QualityResult>>; measured: Map<string, QualityResult>; tail: Promise<unknown>; waiting: number } };
+const state = (globalForQuality.inferenceLabQuality ??= { results: new Map(), measured: new Map(), tail: Promise.resolve(), waiting: 0 });
+const keyOf = (variantId: string, lane: LaneInfo) => `${variantId}|${lane.id}|${lane.device ?? ""}`;
+
+/** What this server measured for the variant on that lane, if it has (a saved result's figure comes from here, never from the request). */
+export function measuredQuality(variantId: string, lane: LaneInfo): QualityResult | null {
+  return state.measured.get(keyOf(variantId, lane)) ?? null;
+}
 
 function reduceAll(baseId: string, output: string, results: Array<Record<string, Tensor>>): ReducedOutput[] {
   return results.map((r) => reduceOutput(baseId, { data: r[output]!.data as Float32Array, dims: r[output]!.dims } satisfies OutputTensor));
@@ -44,12 +50,18 @@ async function score(variantId: string, lane: LaneInfo): Promise<QualityResult> 
 
 /** The variant's quality against its base on this lane, measured now (or by the last identical request). */
 export function measureQuality(variantId: string, lane: LaneInfo): Promise<QualityResult> {
-  const key = `${variantId}|${lane.id}|${lane.device ?? ""}`;
+  const key = keyOf(variantId, lane);
   const known = state.results.get(key);
   if (known) return known;
   if (state.waiting >= MAX_WAITING) throw new HttpError(429, "quality scoring is busy; try again shortly", { "retry-after": "5" });
   state.waiting += 1;
-  const result = state.tail.then(() => score(variantId, lane)).finally(() => {
+  const result = state.tail
+    .then(() => score(variantId, lane))
+    .then((measured) => {
+      state.measured.set(key, measured);
+      return measured;
+    })
+    .finally(() => {
     state.waiting -= 1;
   });
   state.tail = result.catch(() => undefined);
