@@ -1,0 +1,74 @@
+"use client";
+import { scoreInBrowser } from "@/lib/browser/quality";
+import type { BrowserProbe } from "@/lib/browser/probe";
+import type { QualityResult } from "@/lib/inference/quality";
+import { isServerLaneKey, LANES, type LaneKey, LANE_TITLES, serverLaneIdOf } from "@/lib/lanes";
+import { getModel } from "@/lib/models/registry";
+import { errorText } from "./lanes";
+import { fmt } from "./format";
+import { LaneGroupRow } from "./ui";
+
+export type QualityOutcome = { key: LaneKey; model: string; ok: true; result: QualityResult } | { key: LaneKey; model: string; ok: false; message: string };
+
+/**
+ * Scores one int8 variant against its base on one lane, in this run: the server
+ * scores server lanes (POST /api/quality), the learner's browser scores its own.
+ */
+export async function scoreOnLane(key: LaneKey, variantId: string, probe: BrowserProbe | null, onProgress: (fraction: number, message: string) => void, signal: AbortSignal): Promise<QualityResult> {
+  if (isServerLaneKey(key)) {
+    onProgress(0, "scoring on held-out data");
+    const response = await fetch("/api/quality", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: variantId, lane: serverLaneIdOf(key) }), signal });
+    if (!response.ok) throw new Error(await errorText(response));
+    return (await response.json()) as QualityResult;
+  }
+  const lane = LANES[key];
+  return scoreInBrowser(lane.id as "wasm" | "webgpu", variantId, lane.threads ? (probe?.wasmThreads ?? 1) : 1, onProgress, signal);
+}
+
+const metricText = (m: QualityResult["metric"] | null) => (m ? `${m.name} ${fmt(m.value, 4)}` : "—");
+
+/** Quality measured in this run beside the stored evaluation (npm run models:eval), lane by lane. */
+export function LiveQualityTable({ outcomes }: { outcomes: QualityOutcome[] }) {
+  const lanes = [...new Set(outcomes.map((o) => o.key))];
+  return (
+    <table className="result-table" data-testid="quality-table">
+      <caption>int8 quality measured now on held-out data, against fp32 on the same lane, beside the stored evaluation</caption>
+      <thead>
+        <tr>
+          <th scope="col">Variant</th>
+          <th scope="col">Measured now</th>
+          <th scope="col">fp32 now</th>
+          <th scope="col">Stored evaluation</th>
+          <th scope="col">Samples</th>
+        </tr>
+      </thead>
+      {lanes.map((key) => {
+        const rows = outcomes.filter((o) => o.key === key);
+        const first = rows.find((o) => o.ok);
+        const device = first?.ok ? `${first.result.device ?? "unknown device"}${first.result.software ? " (software GPU)" : ""}` : "";
+        return (
+          <tbody key={key} data-lane={key}>
+            <LaneGroupRow title={LANE_TITLES[key]} device={device} colSpan={5} />
+            {rows.map((o) => (
+              <tr key={o.model} data-lane={key} data-variant={getModel(o.model)?.variant}>
+                <th scope="row">{getModel(o.model)?.variant ?? o.model}</th>
+                {o.ok ? (
+                  <>
+                    <td data-label="Measured now" data-field="quality-now">{metricText(o.result.metric)}</td>
+                    <td data-label="fp32 now" data-field="baseline-now">{o.result.metric.baseline !== undefined ? fmt(o.result.metric.baseline, 4) : "is the reference"}</td>
+                    <td data-label="Stored evaluation" data-field="quality-stored">{metricText(o.result.reference)}</td>
+                    <td data-label="Samples">{o.result.metric.samples.toLocaleString("en-US")}</td>
+                  </>
+                ) : (
+                  <td colSpan={4} data-field="quality-error">
+                    could not score: {o.message}
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        );
+      })}
+    </table>
+  );
+}
