@@ -2,7 +2,7 @@
 import type { OpenLoopStats, ServerPointStats } from "@/lib/inference/wire";
 import { LOG_AXIS_TICKS, type PlotModule } from "./chart";
 import { fmt, tickFormat } from "./format";
-import { LaneGroupRow } from "./ui";
+import { LaneGroupRow } from "./components/lane-group-row";
 
 /** One open-loop load level of the server scenario (declared in lib/inference/wire.ts). */
 export type OpenLoopPoint = ServerPointStats & { targetRate: number; openLoop: OpenLoopStats };
@@ -29,10 +29,10 @@ export function parseRates(text: string): { rates: number[] } | { error: string 
 }
 
 /** Little's law in the run's own numbers, for the sentence under the table. */
-export function littleSentence(point: OpenLoopPoint): string | null {
-  const law = point.openLoop.littlesLaw;
+export function littleSentence(point: OpenLoopPoint | null): string | null {
+  const law = point?.openLoop.littlesLaw;
   if (!law || law.ratio === null) return null;
-  return `At ${fmt(point.targetRate)} requests/s: L = ${fmt(law.meanInSystem)} requests in the system on average (measured from when each one arrived and left), and λ × W = ${fmt(law.arrivalRatePerSecond)}/s × ${fmt(law.meanLatencyMs)} ms = ${fmt(law.predictedInSystem)}: a ratio of ${fmt(law.ratio)}.`;
+  return `At ${fmt(point!.targetRate)} requests/s: L = ${fmt(law.meanInSystem)} requests in the system on average (measured from when each one arrived and left), and λ × W = ${fmt(law.arrivalRatePerSecond)}/s × ${fmt(law.meanLatencyMs)} ms = ${fmt(law.predictedInSystem)}: a ratio of ${fmt(law.ratio)}.`;
 }
 
 export function OpenLoopTable({ runs }: { runs: OpenLoopRun[] }) {

@@ -4,9 +4,9 @@ import type { BrowserProbe } from "@/lib/browser/probe";
 import type { QualityResult } from "@/lib/inference/quality";
 import { isServerLaneKey, LANES, type LaneKey, LANE_TITLES, serverLaneIdOf } from "@/lib/lanes";
 import { getModel } from "@/lib/models/registry";
-import { errorText } from "./lanes";
+import { errorText } from "./api";
 import { fmt } from "./format";
-import { LaneGroupRow } from "./ui";
+import { LaneGroupRow } from "./components/lane-group-row";
 
 export type QualityOutcome = { key: LaneKey; model: string; ok: true; result: QualityResult } | { key: LaneKey; model: string; ok: false; message: string };
 
