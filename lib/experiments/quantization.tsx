@@ -1,6 +1,6 @@
 "use client";
 import { useMemo, useRef, useState } from "react";
-import { QUALITY_BASES, QUALITY_VARIANTS } from "@/lib/inference/quality";
+import { QUALITY_VARIANTS } from "@/lib/inference/quality";
 import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { evaluationOf, getModel, variantsOf } from "@/lib/models/registry";
 import { PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
@@ -19,7 +19,7 @@ import { runLanes } from "./run-lanes";
 export interface QuantizationExperimentProps {
   /** The fp32 model; every int8 variant of it in the registry is measured beside it. */
   model?: string;
-  /** Models the learner may switch between (a "Model" menu when more than one); by default the four whose int8 quality is scored live. */
+  /** Models the learner may switch between (a "Model" menu when more than one), e.g. the four whose int8 quality is scored live (QUALITY_BASES). */
   models?: string[];
   batch?: number;
   lanes?: LaneKey[];
@@ -35,7 +35,7 @@ interface VariantResult {
 
 const QUANT_LANES: LaneKey[] = ["server-cpu", "browser-wasm", "browser-webgpu", "server-webgpu"];
 
-export function QuantizationExperiment({ model: initialModel = "digits-mlp", models = defaultModels(initialModel), batch = 1, lanes = QUANT_LANES, minDurationMs = 500, title }: QuantizationExperimentProps) {
+export function QuantizationExperiment({ model: initialModel = "digits-mlp", models = [initialModel], batch = 1, lanes = QUANT_LANES, minDurationMs = 500, title }: QuantizationExperimentProps) {
   const [model, setModel] = useState(initialModel);
   const base = getModel(model);
   const variants = useMemo(() => (base ? variantsOf(base.baseId) : []), [base]);
@@ -165,11 +165,6 @@ function byLane(rows: VariantResult[]) {
     lanes.set(row.result.key, entry);
   }
   return [...lanes.values()];
-}
-
-/** The four models whose int8 quality is scored live, when the lesson's model is one of them. */
-function defaultModels(model: string): string[] {
-  return (QUALITY_BASES as readonly string[]).includes(model) ? [...QUALITY_BASES] : [model];
 }
 
 function qualitySource(baseId: string): string {
