@@ -22,11 +22,12 @@ describe("open-loop serving and live int8 quality (WebGPU on: SwiftShader)", () 
     const section = page.locator('[data-experiment="serving"]');
     await setLanes(page, "serving", ["server-cpu"]);
     await section.getByLabel("Open loop: Poisson arrivals").check();
-    // A rate that is not a positive number is named back, and nothing runs.
+    // A rate that is not a positive number is named back as it is typed, and a run with it measures nothing.
     await section.getByLabel("Arrival rates (requests/s)").fill("200, 0");
-    await section.getByRole("button", { name: "Run" }).click();
     await expect.poll(() => section.getByRole("alert").allInnerTexts()).toContainEqual(expect.stringMatching(/rates: “0” is not a positive number/));
-    expect(await section.locator("progress").count()).toBe(0);
+    await section.getByRole("button", { name: "Run" }).click();
+    await expect.poll(() => section.locator('.lane-failures li[data-lane="server-cpu"]').innerText(), { timeout: 20_000 }).toMatch(/rates: “0” is not a positive number/);
+    expect(await page.locator('[data-testid="open-loop-table"]').count()).toBe(0);
 
     await section.getByLabel("Arrival rates (requests/s)").fill("200, 800");
     await section.getByLabel("Dynamic batching").uncheck();
