@@ -100,20 +100,33 @@ export function openLoopRows(runs: OpenLoopRun[]) {
   );
 }
 
-/** Throughput against p99, one line per lane and batching setting, one point per rate. */
-export function openLoopCurve(runs: OpenLoopRun[]) {
-  return (Plot: PlotModule, width: number) => {
-    const rows = runs.flatMap((r) => r.points.map((p) => ({ series: `${r.title}, batching ${r.batching}`, p99: p.latencyMs.p99, served: p.throughputPerSecond, rate: p.targetRate })));
-    return Plot.plot({
+/** One point of a throughput-vs-p99 curve: its line (`series`) and the load it was measured at (`label`). */
+export interface CurvePoint {
+  series: string;
+  p99: number;
+  throughput: number;
+  label: string;
+}
+
+/** Triton's Model Analyzer view, for either load: throughput against tail latency, one point per load level. */
+export function throughputP99Chart(rows: CurvePoint[], yLabel: string, caption: string) {
+  return (Plot: PlotModule, width: number) =>
+    Plot.plot({
       width,
       height: 280,
+      // Room for five-figure throughputs ("12,000"), which the default 40 px clips.
       marginLeft: 64,
       marginRight: 24,
       x: { type: "log", label: "p99 latency (log scale) →", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat("ms") },
-      y: { label: "↑ Served (requests/s)", grid: true, tickFormat: tickFormat() },
+      y: { label: yLabel, grid: true, tickFormat: tickFormat() },
       color: { legend: true },
-      marks: [Plot.line(rows, { x: "p99", y: "served", stroke: "series", marker: "circle" }), Plot.text(rows, { x: "p99", y: "served", text: (d: { rate: number }) => `${fmt(d.rate)}/s`, dy: -10 })],
-      caption: "Each point is one target arrival rate. Past saturation, served throughput stops rising while p99 climbs and the queue starts refusing requests.",
+      marks: [Plot.line(rows, { x: "p99", y: "throughput", stroke: "series", marker: "circle" }), Plot.text(rows, { x: "p99", y: "throughput", text: "label", dy: -10 })],
+      caption,
     });
-  };
+}
+
+/** Served throughput against p99, one line per lane and batching setting, one point per rate. */
+export function openLoopCurve(runs: OpenLoopRun[]) {
+  const rows = runs.flatMap((r) => r.points.map((p) => ({ series: `${r.title}, batching ${r.batching}`, p99: p.latencyMs.p99, throughput: p.throughputPerSecond, label: `${fmt(p.targetRate)}/s` })));
+  return throughputP99Chart(rows, "↑ Served (requests/s)", "Each point is one target arrival rate. Past saturation, served throughput stops rising while p99 climbs and the queue starts refusing requests.");
 }

@@ -3,13 +3,13 @@ import { useMemo, useState } from "react";
 import type { ServerPointStats } from "@/lib/inference/wire";
 import { getModel } from "@/lib/models/registry";
 import { runServerJob } from "./api";
-import { LOG_AXIS_TICKS, PlotChart, type PlotModule } from "./chart";
+import { PlotChart, type PlotModule } from "./chart";
 import { ExperimentFrame } from "./components/frame";
 import { LaneGroupRow } from "./components/lane-group-row";
 import { ResultActions } from "./components/result-actions";
 import { LaneRunControls } from "./components/run-controls";
 import { fmt, tickFormat } from "./format";
-import { littleSentence, type OpenLoopPoint, openLoopCurve, openLoopRows, OpenLoopTable, parseRates } from "./open-loop-view";
+import { littleSentence, type OpenLoopPoint, openLoopCurve, openLoopRows, OpenLoopTable, parseRates, throughputP99Chart } from "./open-loop-view";
 import { useLaneRuns } from "./hooks/lane-runs";
 import { isServerLaneKey, LANE_KEYS, LANE_TITLES, type LaneKey, storedLane } from "./lanes";
 import { pageEnvironment } from "./records";
@@ -241,21 +241,8 @@ export function splitRows(results: Array<{ key: LaneKey; points: Array<Pick<Serv
 }
 
 function curveChart(results: ClosedLoopResult[]) {
-  return (Plot: PlotModule, width: number) => {
-    const rows = results.flatMap((r) => r.points.map((p) => ({ lane: LANE_TITLES[r.key], p99: p.latencyMs.p99, throughput: p.throughputPerSecond, clients: p.concurrency })));
-    return Plot.plot({
-      width,
-      height: 280,
-      // Room for five-figure throughputs ("12,000"), which the default 40 px clips.
-      marginLeft: 64,
-      marginRight: 24,
-      x: { type: "log", label: "p99 latency (log scale) →", grid: true, ticks: LOG_AXIS_TICKS, tickFormat: tickFormat("ms") },
-      y: { label: "↑ Throughput (requests/s)", grid: true, tickFormat: tickFormat() },
-      color: { legend: true },
-      marks: [Plot.line(rows, { x: "p99", y: "throughput", stroke: "lane", marker: "circle" }), Plot.text(rows, { x: "p99", y: "throughput", text: (d: { clients: number }) => String(d.clients), dy: -10 })],
-      caption: "Each point is one concurrency, labelled with its number of clients.",
-    });
-  };
+  const rows = results.flatMap((r) => r.points.map((p) => ({ series: LANE_TITLES[r.key], p99: p.latencyMs.p99, throughput: p.throughputPerSecond, label: String(p.concurrency) })));
+  return throughputP99Chart(rows, "↑ Throughput (requests/s)", "Each point is one concurrency, labelled with its number of clients.");
 }
 
 function splitChart(results: ClosedLoopResult[]) {
