@@ -12,26 +12,37 @@ import { runInBrowser } from "./runner";
 /** One untimed call is all the worker's measuring does here: the timing runs are the experiment's own. */
 const SCORE_ONLY = { warmupRuns: 0, minRuns: 1, minDurationMs: 0, maxRuns: 1, maxDurationMs: 1000 };
 
-export async function scoreInBrowser(lane: BrowserLane, variantId: string, threads: number, onProgress: (fraction: number, message: string) => void, signal?: AbortSignal): Promise<QualityResult> {
-  const spec = getModel(variantId);
-  if (!spec || spec.variant === "fp32") throw new Error(`${variantId} is not an int8 variant`);
-  const evaluateUrl = `/api/quality-data/${spec.baseId}`;
-  const runs: BrowserRunResult[] = [];
-  const started = performance.now();
-  for (const [index, modelId] of [variantId, spec.baseId].entries()) {
-    runs.push(await runInBrowser({ lane, modelId, batches: [1], measure: SCORE_ONLY, threads, seed: 1, returnOutput: false, evaluateUrl }, (f, m) => onProgress((index + f) / 2, `${modelId}: ${m}`), signal));
+/** Each int8 variant against one run of their shared fp32 base, all on the same lane. */
+export async function scoreInBrowser(lane: BrowserLane, variantIds: string[], threads: number, onProgress: (fraction: number, message: string) => void, signal?: AbortSignal): Promise<QualityResult[]> {
+  const specs = variantIds.map((id) => {
+    const spec = getModel(id);
+    if (!spec || spec.variant === "fp32") throw new Error(`${id} is not an int8 variant`);
+    return spec;
+  });
+  const baseId = specs[0]?.baseId;
+  if (!baseId || specs.some((s) => s.baseId !== baseId)) throw new Error("the variants scored together must share one fp32 base");
+  const evaluateUrl = `/api/quality-data/${baseId}`;
+  const order = [baseId, ...variantIds];
+  const runs = new Map<string, BrowserRunResult & { elapsedMs: number }>();
+  for (const [index, modelId] of order.entries()) {
+    const started = performance.now();
+    const result = await runInBrowser({ lane, modelId, batches: [1], measure: SCORE_ONLY, threads, seed: 1, returnOutput: false, evaluateUrl }, (f, m) => onProgress((index + f) / order.length, `${modelId}: ${m}`), signal);
+    if (!result.evaluation) throw new Error("the browser runner returned no held-out outputs");
+    runs.set(modelId, { ...result, elapsedMs: performance.now() - started });
   }
-  const [variant, base] = runs as [BrowserRunResult, BrowserRunResult];
-  if (!variant.evaluation || !base.evaluation) throw new Error("the browser runner returned no held-out outputs");
-  const adapter = variant.environment.adapter;
-  return {
-    model: variantId,
-    base: spec.baseId,
-    lane: `browser-${lane}`,
-    device: adapter ? [adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(" ") || "unnamed adapter" : `browser CPU (${variant.environment.threads} thread${variant.environment.threads === 1 ? "" : "s"})`,
-    software: adapter ? adapter.isFallbackAdapter : false,
-    metric: metricOf(spec.baseId, variant.evaluation.reduced, base.evaluation.reduced, variant.evaluation.labels),
-    reference: evaluationOf(variantId)?.metric ?? null,
-    elapsedMs: Math.round(performance.now() - started),
-  };
+  const base = runs.get(baseId)!;
+  return variantIds.map((id) => {
+    const variant = runs.get(id)!;
+    const adapter = variant.environment.adapter;
+    return {
+      model: id,
+      base: baseId,
+      lane: `browser-${lane}`,
+      device: adapter ? [adapter.vendor, adapter.architecture, adapter.description].filter(Boolean).join(" ") || "unnamed adapter" : `browser CPU (${variant.environment.threads} thread${variant.environment.threads === 1 ? "" : "s"})`,
+      software: adapter ? adapter.isFallbackAdapter : false,
+      metric: metricOf(baseId, variant.evaluation!.reduced, base.evaluation!.reduced, variant.evaluation!.labels),
+      reference: evaluationOf(id)?.metric ?? null,
+      elapsedMs: Math.round(variant.elapsedMs + base.elapsedMs),
+    };
+  });
 }

@@ -11,18 +11,28 @@ import { LaneGroupRow } from "./components/lane-group-row";
 export type QualityOutcome = { key: LaneKey; model: string; ok: true; result: QualityResult } | { key: LaneKey; model: string; ok: false; message: string };
 
 /**
- * Scores one int8 variant against its base on one lane, in this run: the server
- * scores server lanes (POST /api/quality), the learner's browser scores its own.
+ * Scores int8 variants against their base on one lane, in this run: the server
+ * scores server lanes (POST /api/quality), the learner's browser its own lanes.
  */
-export async function scoreOnLane(key: LaneKey, variantId: string, probe: BrowserProbe | null, onProgress: (fraction: number, message: string) => void, signal: AbortSignal): Promise<QualityResult> {
-  if (isServerLaneKey(key)) {
-    onProgress(0, "scoring on held-out data");
-    const response = await fetch("/api/quality", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: variantId, lane: serverLaneIdOf(key) }), signal });
-    if (!response.ok) throw new Error(await errorText(response));
-    return (await response.json()) as QualityResult;
+export async function scoreOnLane(key: LaneKey, variantIds: string[], probe: BrowserProbe | null, onProgress: (fraction: number, message: string) => void, signal: AbortSignal): Promise<QualityOutcome[]> {
+  const failed = (message: string) => variantIds.map((model): QualityOutcome => ({ key, model, ok: false, message }));
+  try {
+    if (!isServerLaneKey(key)) {
+      const lane = LANES[key];
+      const results = await scoreInBrowser(lane.id as "wasm" | "webgpu", variantIds, lane.threads ? (probe?.wasmThreads ?? 1) : 1, onProgress, signal);
+      return results.map((result) => ({ key, model: result.model, ok: true, result }));
+    }
+    const outcomes: QualityOutcome[] = [];
+    for (const [index, model] of variantIds.entries()) {
+      onProgress(index / variantIds.length, `${model}: scoring on held-out data`);
+      const response = await fetch("/api/quality", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model, lane: serverLaneIdOf(key) }), signal });
+      outcomes.push(response.ok ? { key, model, ok: true, result: (await response.json()) as QualityResult } : { key, model, ok: false, message: await errorText(response) });
+    }
+    return outcomes;
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return failed(error instanceof Error ? error.message : String(error));
   }
-  const lane = LANES[key];
-  return scoreInBrowser(lane.id as "wasm" | "webgpu", variantId, lane.threads ? (probe?.wasmThreads ?? 1) : 1, onProgress, signal);
 }
 
 const metricText = (m: QualityResult["metric"] | null) => (m ? `${m.name} ${fmt(m.value, 4)}` : "—");

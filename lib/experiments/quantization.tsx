@@ -66,18 +66,13 @@ export function QuantizationExperiment({ model: initialModel = "digits-mlp", mod
       const timed = [...new Set(collected.filter((o) => o.ok).map((o) => o.key))];
       const scorable = variants.filter((v) => QUALITY_VARIANTS.includes(v.id));
       for (const key of timed) {
-        for (const variant of scorable) {
-          if (signal.aborted) break;
-          let outcome: QualityOutcome;
-          try {
-            outcome = { key, model: variant.id, ok: true, result: await scoreOnLane(key, variant.id, probe, (f, m) => onProgress(key, f, `${variant.variant} quality: ${m}`), signal) };
-          } catch (error) {
-            if (signal.aborted) break;
-            outcome = { key, model: variant.id, ok: false, message: error instanceof Error ? error.message : String(error) };
-          }
-          scored.current = [...scored.current, outcome];
-          setQuality(scored.current);
+        if (signal.aborted || scorable.length === 0) break;
+        try {
+          scored.current = [...scored.current, ...(await scoreOnLane(key, scorable.map((v) => v.id), probe, (f, m) => onProgress(key, f, `quality: ${m}`), signal))];
+        } catch {
+          break; // stopped
         }
+        setQuality(scored.current);
       }
       return signal.aborted ? null : collected;
     },
