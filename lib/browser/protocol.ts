@@ -4,6 +4,7 @@
  */
 import type { MeasureOptions, Summary } from "@/lib/inference/stats";
 import type { BrowserLaneId } from "@/lib/lanes";
+import type { ReducedOutput } from "@/lib/models/metrics";
 
 /** The onnxruntime-web build a browser run uses (named in lib/lanes.ts). */
 export type BrowserLane = BrowserLaneId;
@@ -26,6 +27,11 @@ export interface BrowserRunRequest {
    * response carries no Content-Length (compressed, for instance).
    */
   expectedBytes?: number | null;
+  /**
+   * Also run the held-out inputs at this URL (GET /api/quality-data/{base}) once
+   * after measuring, and return the outputs reduced to what the quality metric reads.
+   */
+  evaluateUrl?: string;
 }
 
 export interface AdapterReport {
@@ -80,6 +86,8 @@ export interface BrowserRunResult {
   /** Batches the runtime refused (out of memory, a device limit), with its words; the run stops at the first. */
   failures?: Array<{ batch: number; reason: string }>;
   output: { name: string; dims: number[]; data: number[] } | null;
+  /** Present when the request asked for `evaluateUrl`. */
+  evaluation?: { reduced: ReducedOutput[]; labels: number[] | null; source: string; runMs: number };
 }
 
 export type WorkerEvent =
