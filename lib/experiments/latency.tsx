@@ -1,5 +1,5 @@
 "use client";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { LOG_AXIS_TICKS, PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
@@ -10,8 +10,10 @@ import { deviceLabel } from "./components/lane-group-row";
 import { ResultActions } from "./components/result-actions";
 import { BrowserEnvironmentNote, TimerNote } from "./components/result-notes";
 import { LaneRunControls } from "./components/run-controls";
+import { useLabContext } from "./hooks/lab-context";
 import { useLaneRuns } from "./hooks/lane-runs";
 import { laneRecord, pageEnvironment, resultRows } from "./records";
+import { ServerThreadsField } from "./threads-field";
 
 export interface LatencyExperimentProps {
   model?: string;
@@ -35,11 +37,13 @@ export function maxAbsDiff(a: number[] | undefined, b: number[] | undefined): nu
 export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LANE_KEYS, minRuns, minDurationMs, warmupRuns, title }: LatencyExperimentProps) {
   const spec = getModel(model);
   const measure: MeasureOptions = { ...DEFAULT_MEASURE, minRuns: minRuns ?? DEFAULT_MEASURE.minRuns, minDurationMs: minDurationMs ?? DEFAULT_MEASURE.minDurationMs, warmupRuns: warmupRuns ?? DEFAULT_MEASURE.warmupRuns };
+  const [threads, setThreads] = useState<number | undefined>(undefined);
+  const cores = useLabContext().capabilities?.lanes.find((l) => l.id === "cpu")?.threads?.max ?? null;
   const runs = useLaneRuns({
     model,
     lanes,
     experiment: "latency",
-    plan: () => ({ modelId: model, batches: [batch], measure, returnOutput: true, flopsPerItem: spec?.flopsPerItem }),
+    plan: () => ({ modelId: model, batches: [batch], measure, returnOutput: true, flopsPerItem: spec?.flopsPerItem, threads }),
     record: (r, finished) => laneRecord(model, r, { output: undefined, agreementVsServerCpu: agreement(finished).get(r.key) ?? null }),
   });
   const { probe, results, saved } = runs;
@@ -52,7 +56,9 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
       <p className="muted">
         Each lane loads the model, times its first run, warms up ({plural(measure.warmupRuns, "untimed run")}), then measures at least {plural(measure.minRuns, "sample")} and {fmt(measure.minDurationMs / 1000)} s: the server engine&apos;s rules, so the lanes compare.
       </p>
-      <LaneRunControls lanes={lanes} runs={runs} />
+      <LaneRunControls lanes={lanes} runs={runs}>
+        <ServerThreadsField cores={cores} value={threads} onChange={setThreads} disabled={runs.run.running} />
+      </LaneRunControls>
       {results.length > 0 && (
         <>
           {build && <PlotChart build={build} label={`Box plot of steady-state latency per run in milliseconds for ${results.map((r) => r.title).join(", ")}; the table below has the numbers.`} />}
@@ -77,6 +83,7 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
                   <tr key={r.key} data-lane={r.key}>
                     <th scope="row">
                       {r.title}
+                      {r.key === "server-cpu" && r.threads ? <span data-field="threads">, {plural(r.threads, "thread")}</span> : null}
                       <span className="cell-note" data-field="device">
                         {deviceLabel(r)}
                       </span>

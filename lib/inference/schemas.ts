@@ -123,3 +123,17 @@ export const recentBenchmarksQuerySchema = z
     limit: z.coerce.number().int().min(1).max(100).default(20),
   })
   .strict();
+
+/** POST /api/ceilings: measure (or return the cached) roofline ceilings of one server lane. */
+export const ceilingsRequestSchema = z
+  .object({
+    lane: laneField,
+    threads: threadsField,
+    /** True: measure again even when this lane, device and thread count have a cached result. */
+    remeasure: z.boolean().default(false),
+  })
+  .strict();
+
+export type CeilingsRequest = z.infer<typeof ceilingsRequestSchema>;
+
+export const modelMemoryQuerySchema = z.object({ model: modelField }).strict();
