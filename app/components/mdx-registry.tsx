@@ -6,6 +6,7 @@ import { LatencyExperiment } from "@/lib/experiments/latency";
 import { QuantizationExperiment } from "@/lib/experiments/quantization";
 import { RooflineExperiment } from "@/lib/experiments/roofline";
 import { ServingExperiment } from "@/lib/experiments/serving";
+import { TimingPitfallsExperiment } from "@/lib/experiments/timing-pitfalls";
 import { Callout } from "@/lib/lesson-ui/callout";
 import { Figure } from "@/lib/lesson-ui/figure";
 import { Quiz } from "@/lib/quiz/ui/quiz";
@@ -25,4 +26,5 @@ export const lessonComponents: Record<string, ComponentType<any>> = {
   ServingExperiment,
   RooflineExperiment,
   CostExperiment,
+  TimingPitfallsExperiment,
 };
