@@ -5,6 +5,7 @@ import { z } from "zod";
  * Browser-safe so the components build bodies the server will accept.
  */
 import { STORED_LANES } from "@/lib/lanes";
+import { figuresSchema } from "./figures";
 
 export { STORED_LANES, type StoredLane } from "@/lib/lanes";
 
@@ -30,6 +31,8 @@ export const laneRunSchema = z
     environment: z.record(z.string(), z.unknown()),
     results: z.record(z.string(), z.unknown()),
     benchmarkRunId: z.string().max(64).nullable(),
+    /** Figures for quizzes, by the names in ./figures; on server lanes the server derives its own instead. */
+    figures: figuresSchema.optional(),
   })
   .strict();
 

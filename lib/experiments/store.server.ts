@@ -2,6 +2,8 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { db, dbReady } from "@/lib/db/client.server";
 import { HttpError } from "@/lib/http/errors";
+import type { Figures } from "./figures";
+import { figuresOfBenchmark, int8Speedups, type StoredBenchmarkResults, withCost } from "./figures.server";
 import type { ExperimentKind, LaneRunRecord, SaveResultsBody, StoredResult } from "./schema";
 
 /**
@@ -13,7 +15,8 @@ export async function saveResults(body: SaveResultsBody, owner: { userId: string
   const userId = "userId" in owner ? owner.userId : null;
   const visitorId = "visitorId" in owner ? owner.visitorId : null;
   await dbReady();
-  const runs = await Promise.all(body.runs.map((run, index) => (run.lane.startsWith("server-") ? withServerFigures(run, index, owner) : { ...run, verified: false })));
+  const checked = await Promise.all(body.runs.map((run, index) => (run.lane.startsWith("server-") ? withServerFigures(run, index, owner) : { ...run, figures: { ...browserFigures(run), ...run.figures }, verified: false })));
+  const runs = int8Speedups(checked);
   const ids = runs.map(() => randomUUID());
   await db.$transaction(
     runs.map((run, index) =>
@@ -34,7 +37,7 @@ export async function saveResults(body: SaveResultsBody, owner: { userId: string
           throughput: run.throughput,
           verified: run.verified,
           environment: JSON.stringify(run.environment),
-          results: JSON.stringify({ ...run.results, group: ids }),
+          results: JSON.stringify({ ...run.results, figures: run.figures, group: ids }),
           benchmarkRunId: run.lane.startsWith("server-") ? run.benchmarkRunId : null,
         },
       }),
@@ -43,7 +46,12 @@ export async function saveResults(body: SaveResultsBody, owner: { userId: string
   return ids;
 }
 
-type Figures = Pick<LaneRunRecord, "batchSize" | "p50Ms" | "throughput">;
+type ColumnFigures = Pick<LaneRunRecord, "batchSize" | "p50Ms" | "throughput">;
+
+/** A browser lane's columns as figures too, so a question about p50 or throughput reads one place. */
+function browserFigures(run: LaneRunRecord): Figures {
+  return withCost({ ...(run.p50Ms !== null ? { p50Ms: run.p50Ms } : {}), ...(run.throughput !== null ? { throughput: run.throughput } : {}) }, run.results);
+}
 
 interface StoredScenario {
   kind?: string;
@@ -57,7 +65,7 @@ interface StoredScenario {
 const finiteOrNull = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
 
 /** The figures a lane record shows, read from a finished benchmark's own results, as the experiments pick them. */
-export function figuresOfScenario(scenario: StoredScenario): Figures | null {
+export function figuresOfScenario(scenario: StoredScenario): ColumnFigures | null {
   switch (scenario.kind) {
     case "single-stream":
       return { batchSize: finiteOrNull(scenario.batch), p50Ms: finiteOrNull(scenario.latencyMs?.p50), throughput: finiteOrNull(scenario.itemsPerSecond) };
@@ -84,7 +92,7 @@ export function figuresOfScenario(scenario: StoredScenario): Figures | null {
  * graded question with any number. The run must be finished, on the same lane and
  * model, and asked for by the same account or browser.
  */
-async function withServerFigures(run: LaneRunRecord, index: number, owner: { userId: string } | { visitorId: string }): Promise<LaneRunRecord & { verified: boolean }> {
+async function withServerFigures(run: LaneRunRecord, index: number, owner: { userId: string } | { visitorId: string }): Promise<LaneRunRecord & { figures: Figures; verified: boolean }> {
   const where = `runs.${index}`;
   if (!run.benchmarkRunId) throw new HttpError(400, `${where}.benchmarkRunId: a ${run.lane} result must name the benchmark run it comes from`);
   const stored = await db.benchmarkRun.findUnique({ where: { id: run.benchmarkRunId } });
@@ -94,9 +102,11 @@ async function withServerFigures(run: LaneRunRecord, index: number, owner: { use
   if (`server-${stored.lane}` !== run.lane) throw new HttpError(422, `${where}: benchmark run ${stored.id} ran on lane ${stored.lane}, not ${run.lane}`);
   if (stored.modelId !== run.modelId) throw new HttpError(422, `${where}: benchmark run ${stored.id} measured ${stored.modelId}, not ${run.modelId}`);
   if (stored.state !== "done" || !stored.results) throw new HttpError(409, `${where}: benchmark run ${stored.id} is ${stored.state}, not done`);
-  const figures = figuresOfScenario((JSON.parse(stored.results) as { scenario?: StoredScenario }).scenario ?? {});
+  const parsed = JSON.parse(stored.results) as StoredBenchmarkResults & { scenario?: StoredScenario };
+  const figures = figuresOfScenario(parsed.scenario ?? {});
   if (!figures) throw new HttpError(422, `${where}: benchmark run ${stored.id} has no figures to store`);
-  return { ...run, ...figures, device: stored.device, software: stored.software === true, threads: stored.threads, verified: true };
+  // Figures the request posted for a server lane are dropped: the server's own run decides them.
+  return { ...run, ...figures, figures: withCost(figuresOfBenchmark(parsed), run.results), device: stored.device, software: stored.software === true, threads: stored.threads, verified: true };
 }
 
 type Row = NonNullable<Awaited<ReturnType<typeof db.experimentResult.findUnique>>>;

@@ -104,7 +104,7 @@ function scenarioDurationMs(scenario: Scenario): number {
     case "offline":
       return 8 * (scenario.measure.minDurationMs + 200);
     case "server":
-      return (scenario.load.mode === "poisson" ? 1 : scenario.load.concurrency.length) * (scenario.minDurationMs + 500);
+      return (scenario.load.mode === "poisson" ? [scenario.load.rate].flat().length : scenario.load.concurrency.length) * (scenario.minDurationMs + 500);
   }
 }
 

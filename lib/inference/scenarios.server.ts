@@ -1,9 +1,11 @@
 import "server-only";
+import { randomInt } from "node:crypto";
 import { type BatcherOptions, DynamicBatcher, QueueFullError } from "./batcher.server";
 import { bytesPerItem, generateFeeds } from "./inputs.server";
 import type { Runner } from "./sessions.server";
 import { AbortedError, DEFAULT_MEASURE, gflopsPerSecond, keepSamples, measure, type MeasureOptions, type MeasureResult, round, type Summary, summarize, throughputOf } from "./stats";
-import type { OfflinePoint, OfflineResult, ScenarioResult, ServerPoint, ServerResult, SingleStreamResult, WireThroughput } from "./wire";
+import { driveOpenLoop } from "./open-loop.server";
+import type { OfflinePoint, OfflineResult, ScenarioResult, ServerPoint, ServerPointStats, ServerResult, SingleStreamResult, WireThroughput } from "./wire";
 
 export type { ScenarioResult } from "./wire";
 
@@ -24,7 +26,7 @@ export interface OfflineScenario {
 export interface ServerScenario {
   kind: "server";
   /** Poisson arrivals at `rate` requests/s, or `concurrency` closed-loop clients (several values: a sweep). */
-  load: { mode: "poisson"; rate: number } | { mode: "concurrency"; concurrency: number[] };
+  load: { mode: "poisson"; rate: number | number[] } | { mode: "concurrency"; concurrency: number[] };
   /** Null: no dynamic batching, every request runs alone. */
   batching: BatcherOptions | null;
   warmupRequests: number;
@@ -135,10 +137,6 @@ interface RequestRecord {
   batchRows: number;
 }
 
-function exponential(rate: number, random: () => number): number {
-  return (-Math.log(1 - random()) / rate) * 1000;
-}
-
 /** One load level through one batcher: a point on the throughput-vs-latency curve. */
 async function runServerPoint(runner: Runner, scenario: ServerScenario, load: { mode: "poisson"; rate: number } | { mode: "concurrency"; concurrency: number }, hooks: RunHooks, progress: (f: number) => void): Promise<ServerPoint> {
   const batching = scenario.batching ?? { maxBatchSize: 1, maxQueueDelayMs: 0, maxQueueSize: 1_000_000 };
@@ -148,6 +146,16 @@ async function runServerPoint(runner: Runner, scenario: ServerScenario, load: { 
   for (let b = 1; b <= batching.maxBatchSize; b *= 2) await runner.run(generateFeeds(runner.model, b, b));
   if (batching.maxBatchSize > 1) await runner.run(generateFeeds(runner.model, batching.maxBatchSize, 3));
   for (let i = 0; i < scenario.warmupRequests; i += 1) await batcher.submit(one);
+
+  if (load.mode === "poisson") {
+    try {
+      const run = await driveOpenLoop(() => batcher.submit(one), { ...scenario, rate: load.rate, seed: randomInt(2 ** 31), signal: hooks.signal, onProgress: progress });
+      const records = run.records.map((r) => ({ latencyMs: r.doneMs - r.arrivalMs, queueMs: r.queueMs, computeMs: r.computeMs, batchRows: r.batchRows }));
+      return { targetRate: load.rate, ...pointStats(records, run.rejected, run.lastDoneMs - run.startedMs), openLoop: run.stats };
+    } finally {
+      batcher.close();
+    }
+  }
 
   const records: RequestRecord[] = [];
   let rejected = 0;
@@ -176,47 +184,27 @@ async function runServerPoint(runner: Runner, scenario: ServerScenario, load: { 
 
   const ticker = setInterval(report, 100);
   try {
-    if (load.mode === "concurrency") {
-      await Promise.all(
-        Array.from({ length: load.concurrency }, async () => {
-          while (!enough()) await submit();
-        }),
-      );
-    } else {
-      let seed = 12345;
-      const random = () => {
-        seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
-        return seed / 2 ** 32;
-      };
-      const inFlight = new Set<Promise<void>>();
-      let nextAt = started + exponential(load.rate, random);
-      while (!enough()) {
-        const wait = nextAt - performance.now();
-        if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait));
-        // Issue every arrival that is due: timers are coarse, the schedule is not.
-        while (performance.now() >= nextAt && !enough()) {
-          const p = submit().finally(() => inFlight.delete(p));
-          inFlight.add(p);
-          nextAt += exponential(load.rate, random);
-        }
-      }
-      await Promise.all(inFlight);
-    }
+    await Promise.all(
+      Array.from({ length: load.concurrency }, async () => {
+        while (!enough()) await submit();
+      }),
+    );
   } finally {
     clearInterval(ticker);
     batcher.close();
   }
   if (hooks.signal?.aborted) throw new AbortedError(String(hooks.signal.reason ?? "cancelled"));
-  const elapsedMs = lastDone - started;
+  return { concurrency: load.concurrency, ...pointStats(records, rejected, lastDone - started) };
+}
+
+function pointStats(records: RequestRecord[], rejected: number, elapsedMs: number): ServerPointStats {
   const pick = (key: keyof RequestRecord) => records.map((r) => r[key]);
-  const latency = summarize(pick("latencyMs"));
   return {
-    ...(load.mode === "concurrency" ? { concurrency: load.concurrency } : { targetRate: load.rate }),
     completed: records.length,
     rejected,
     elapsedMs: round(elapsedMs),
     throughputPerSecond: round((records.length * 1000) / Math.max(elapsedMs, 1e-9)),
-    latencyMs: roundSummary(latency),
+    latencyMs: roundSummary(summarize(pick("latencyMs"))),
     queueMs: roundSummary(summarize(pick("queueMs"))),
     computeMs: roundSummary(summarize(pick("computeMs"))),
     meanBatchRows: round(records.reduce((s, r) => s + r.batchRows, 0) / Math.max(1, records.length)),
@@ -224,7 +212,7 @@ async function runServerPoint(runner: Runner, scenario: ServerScenario, load: { 
 }
 
 export async function runServer(runner: Runner, scenario: ServerScenario, hooks: RunHooks = {}): Promise<ServerResult> {
-  const levels = scenario.load.mode === "poisson" ? [{ mode: "poisson" as const, rate: scenario.load.rate }] : scenario.load.concurrency.map((concurrency) => ({ mode: "concurrency" as const, concurrency }));
+  const levels = scenario.load.mode === "poisson" ? [scenario.load.rate].flat().map((rate) => ({ mode: "poisson" as const, rate })) : scenario.load.concurrency.map((concurrency) => ({ mode: "concurrency" as const, concurrency }));
   const points: ServerPoint[] = [];
   for (const [index, level] of levels.entries()) {
     const label = level.mode === "poisson" ? `${level.rate} req/s` : `concurrency ${level.concurrency}`;

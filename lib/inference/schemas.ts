@@ -20,6 +20,8 @@ export const LIMITS = {
 const laneField = z.string().min(1, "lane is required");
 const modelField = z.string().min(1, "model is required");
 const threadsField = z.number().int().min(1).optional();
+/** Poisson arrivals per second; past LIMITS.maxRate no sender here keeps the schedule. */
+const rateField = z.number().positive().max(LIMITS.maxRate);
 
 const tensorJson = z.object({
   dtype: z.string().optional(),
@@ -74,7 +76,7 @@ export const scenarioSchema = z.discriminatedUnion("kind", [
     .object({
       kind: z.literal("server"),
       load: z.discriminatedUnion("mode", [
-        z.object({ mode: z.literal("poisson"), rate: z.number().positive().max(LIMITS.maxRate) }).strict(),
+        z.object({ mode: z.literal("poisson"), rate: z.union([rateField, z.array(rateField).min(1).max(LIMITS.maxSweepPoints)]) }).strict(),
         z
           .object({
             mode: z.literal("concurrency"),
@@ -92,7 +94,14 @@ export const scenarioSchema = z.discriminatedUnion("kind", [
       maxRequests: z.number().int().min(1).max(LIMITS.maxRuns).default(1_000_000),
       maxDurationMs: z.number().min(1).max(LIMITS.maxDurationMs).default(20_000),
     })
-    .strict(),
+    .strict()
+    .superRefine((s, ctx) => {
+      // A rate that expects no arrival before the run is cut off measures nothing.
+      if (s.load.mode !== "poisson") return;
+      for (const rate of [s.load.rate].flat()) {
+        if ((rate * s.maxDurationMs) / 1000 < 1) ctx.addIssue({ code: "custom", path: ["load", "rate"], message: `${rate} requests/s expects no arrival within maxDurationMs (${s.maxDurationMs} ms)` });
+      }
+    }),
 ]);
 
 export const benchmarkRequestSchema = z

@@ -103,8 +103,34 @@ export interface ServerPointStats {
   meanBatchRows: number;
 }
 
-/** One load level: `concurrency` closed-loop clients, or Poisson arrivals at `targetRate` requests/s. */
-export type ServerPoint = ServerPointStats & ({ concurrency: number } | { targetRate: number });
+/** What an open-loop (Poisson) load level measured about its own load (lib/inference/open-loop.ts). */
+export interface OpenLoopStats {
+  /** Of the arrival schedule: each point draws a fresh one, so one unlucky draw does not bias every run. */
+  seed: number;
+  /** Arrivals scheduled and sent (admitted or rejected). */
+  offered: number;
+  /**
+   * Arrivals per second of the drawn Poisson schedule: a sample of n arrivals
+   * strays from the target rate by about 1/√n (±5.8% at 300) by chance alone.
+   */
+  scheduledRate: number | null;
+  /** Arrivals per second actually sent, null with fewer than two. */
+  achievedRate: number | null;
+  /** Achieved within ±5% of the schedule: the sender kept up, the load was the load drawn. */
+  keptSchedule: boolean;
+  /** How late the sender issued arrivals against their schedule (ms); counted in every latency. */
+  senderLagMs: { p50: number; p99: number; max: number };
+  /** Rate kept, nothing rejected, served within 10% of offered: a queue that does not grow. */
+  stable: boolean;
+  /** L (time-average requests in the system) against λ × W, over the run after its first 10%. */
+  littlesLaw: { windowMs: number; meanInSystem: number; arrivalRatePerSecond: number; meanLatencyMs: number; predictedInSystem: number; ratio: number | null } | null;
+}
+
+/**
+ * One load level: `concurrency` closed-loop clients, or Poisson arrivals at
+ * `targetRate` requests/s (open loop: latency counts from each scheduled arrival).
+ */
+export type ServerPoint = ServerPointStats & ({ concurrency: number } | { targetRate: number; openLoop: OpenLoopStats });
 
 export interface WireBatching {
   maxBatchSize: number;

@@ -4,6 +4,7 @@ import { db, dbReady } from "@/lib/db/client.server";
 import { HttpError } from "@/lib/http/errors";
 import { gradeQuiz, SubmissionError } from "./grade";
 import type { LoadedQuiz } from "./loader.server";
+import { resolveFigure } from "./result-figures.server";
 import { resolveResult } from "./resolvers.server";
 import type { AttemptResult, QuestionResult, Submission } from "./schema";
 
@@ -23,12 +24,20 @@ function isUniqueViolation(error: unknown): boolean {
 export async function submitAttempt(userId: string, loaded: LoadedQuiz, submission: Submission): Promise<AttemptResult> {
   const { quiz, lessonSlug } = loaded;
   const resolved: Record<string, number | null> = {};
+  const reasons: Record<string, string> = {};
   for (const question of quiz.questions) {
-    if (question.type === "numeric" && question.fromResult) resolved[question.id] = await resolveResult(question.fromResult, userId);
+    if (question.type !== "numeric" || !question.fromResult) continue;
+    if (typeof question.fromResult === "string") {
+      resolved[question.id] = await resolveResult(question.fromResult, userId);
+    } else {
+      const figure = await resolveFigure(question.fromResult, userId);
+      resolved[question.id] = figure.value;
+      if (figure.reason) reasons[question.id] = figure.reason;
+    }
   }
   let graded: ReturnType<typeof gradeQuiz>;
   try {
-    graded = gradeQuiz(quiz, submission.answers, resolved);
+    graded = gradeQuiz(quiz, submission.answers, resolved, reasons);
   } catch (error) {
     if (error instanceof SubmissionError) throw new HttpError(400, error.message);
     throw error;

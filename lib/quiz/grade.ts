@@ -65,7 +65,7 @@ function gradeChoice(question: ChoiceQuestion, answer: AnswerValue | undefined):
   };
 }
 
-function gradeNumeric(question: NumericQuestion, answer: AnswerValue | undefined, expected: number | null): QuestionResult {
+function gradeNumeric(question: NumericQuestion, answer: AnswerValue | undefined, expected: number | null, missingReason?: string): QuestionResult {
   if (answer !== undefined && typeof answer !== "number") throw new SubmissionError(`question ${question.id}: expected a number`);
   const given = answer ?? null;
   const correct = given !== null && expected !== null && withinTolerance(given, expected, question.tolerance, question.toleranceType);
@@ -80,27 +80,29 @@ function gradeNumeric(question: NumericQuestion, answer: AnswerValue | undefined
     toleranceType: question.toleranceType,
     explanation:
       expected === null
-        ? `${question.explanation} (No stored experiment result to check against yet: run the lesson's experiment while signed in, then try again.)`
+        ? `${question.explanation} (${missingReason ?? "No stored experiment result to check against yet: run the lesson's experiment while signed in, then try again."})`
         : question.explanation,
   };
 }
 
 /**
  * Grades a whole submission. `resolved` holds the expected values of numeric
- * questions that check against the learner's own results (null: none stored).
+ * questions that check against the learner's own results (null: none stored),
+ * and `reasons` why one is missing, for its feedback.
  * Unanswered questions score 0; unknown question ids and wrong types throw.
  */
 export function gradeQuiz(
   quiz: QuizFile,
   answers: Record<string, AnswerValue>,
   resolved: Record<string, number | null> = {},
+  reasons: Record<string, string> = {},
 ): { score: number; maxScore: number; results: QuestionResult[] } {
   const byId = new Map<string, Question>(quiz.questions.map((q) => [q.id, q]));
   const unknown = Object.keys(answers).find((id) => !byId.has(id));
   if (unknown !== undefined) throw new SubmissionError(`unknown question id "${unknown}" in quiz ${quiz.id}`);
   const results = quiz.questions.map((question) =>
     question.type === "numeric"
-      ? gradeNumeric(question, answers[question.id], question.answer ?? resolved[question.id] ?? null)
+      ? gradeNumeric(question, answers[question.id], question.answer ?? resolved[question.id] ?? null, reasons[question.id])
       : gradeChoice(question, answers[question.id]),
   );
   const score = Math.round(results.reduce((sum, r) => sum + r.score, 0) * 1000) / 1000;

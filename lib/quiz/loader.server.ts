@@ -40,7 +40,7 @@ export function loadLessonQuiz(slug: string, root = lessonsRoot()): LoadedQuiz |
     throw new QuizFileError(relative, problems.join("; "));
   }
   for (const question of parsed.data.questions) {
-    if (question.type === "numeric" && question.fromResult && !RESULT_RESOLVER_NAMES.includes(question.fromResult)) {
+    if (question.type === "numeric" && typeof question.fromResult === "string" && !RESULT_RESOLVER_NAMES.includes(question.fromResult)) {
       throw new QuizFileError(
         relative,
         `question ${question.id}: fromResult "${question.fromResult}" is not a stored result; known: ${RESULT_RESOLVER_NAMES.join(", ")}`,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { resultRefSchema } from "./result-ref";
 import { MAX_SEED } from "./shuffle";
 
 /**
@@ -33,8 +34,11 @@ const numericSchema = z
     unit: z.string().optional(),
     /** A fixed expected value… */
     answer: z.number().finite().optional(),
-    /** …or the name of a resolver that looks up the learner's own stored experiment result. */
-    fromResult: id.optional(),
+    /**
+     * …or the learner's own stored experiment result: a resolver's name, or one
+     * figure scoped by experiment, model and lane (lib/quiz/result-ref.ts).
+     */
+    fromResult: z.union([id, resultRefSchema]).optional(),
     tolerance: z.number().nonnegative(),
     toleranceType: z.enum(["absolute", "relative"]).default("absolute"),
     explanation: z.string().min(5),
