@@ -3,6 +3,7 @@ import type { UnsynchronisedTiming } from "@/lib/browser/protocol";
 import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { pitfallRatios, type Ratio, unsyncVerdict } from "@/lib/inference/timing-pitfalls";
 import { getModel } from "@/lib/models/registry";
+import type { Figures } from "./figures";
 import { type LaneKey, type LaneResult } from "./lanes";
 import { fmt, fmtMs, plural } from "./format";
 import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, TimerNote, useLaneRuns } from "./ui";
@@ -44,16 +45,30 @@ function threeWays(r: LaneResult) {
   return { cold: r.cold, steady, resolutionMs, ratios: pitfallRatios({ naiveWallClockMs: r.cold.naiveWallClockMs, firstRunMs: r.cold.firstRunMs, steadyP50Ms: steady.p50, resolutionMs }) };
 }
 
-/** Figures a quiz or an instructor reads back from the stored result. */
-function figures(r: LaneResult) {
+/**
+ * Quiz figures under the shared names (./figures); on server lanes the server
+ * derives its own from the cited run, so these count for browser lanes.
+ */
+function quizFigures(r: LaneResult): Figures {
+  const t = threeWays(r);
+  const p = r.points[0];
+  const figures: Figures = {};
+  if (p && Number.isFinite(p.latencyMs.p50)) figures.p50Ms = p.latencyMs.p50;
+  if (p && Number.isFinite(p.latencyMs.p99)) figures.p99Ms = p.latencyMs.p99;
+  if (p && Number.isFinite(p.itemsPerSecond)) figures.throughput = p.itemsPerSecond;
+  if (t) figures.coldStartMs = t.cold.sessionCreateMs + t.cold.firstRunMs;
+  if (t?.ratios.firstOverSteady.value != null) figures.coldSteadyRatio = t.ratios.firstOverSteady.value;
+  return figures;
+}
+
+/** This experiment's own figures, beside the shared ones: the naive reading and the unsynchronised WebGPU call. */
+function timingFigures(r: LaneResult) {
   const t = threeWays(r);
   const u = r.unsynchronised;
   return {
     sessionCreateMs: t?.cold.sessionCreateMs ?? null,
+    firstRunMs: t?.cold.firstRunMs ?? null,
     naiveWallClockMs: t?.cold.naiveWallClockMs ?? null,
-    coldFirstRunMs: t?.cold.firstRunMs ?? null,
-    steadyP50Ms: t?.steady.p50 ?? null,
-    coldSteadyRatio: t?.ratios.firstOverSteady.value ?? null,
     naiveSteadyRatio: t?.ratios.naiveOverSteady.value ?? null,
     unsyncRunOnlyP50Ms: u?.runOnlyMs.p50 ?? null,
     unsyncRunAndReadP50Ms: u?.runAndReadMs.p50 ?? null,
@@ -69,7 +84,7 @@ export function TimingPitfallsExperiment({ model = "digits-mlp", batch = 1, lane
     lanes,
     experiment: "timing-pitfalls",
     plan: () => ({ modelId: model, batches: [batch], measure, flopsPerItem: spec?.flopsPerItem, coldStart: { runs: coldRuns }, unsynchronised: true }),
-    record: (r) => laneRecord(model, r, { output: undefined, figures: figures(r), cold: r.cold ?? null, unsynchronised: r.unsynchronised ?? null }, false),
+    record: (r) => ({ ...laneRecord(model, r, { output: undefined, timing: timingFigures(r), cold: r.cold ?? null, unsynchronised: r.unsynchronised ?? null }, false), figures: quizFigures(r) }),
   });
   const { probe, results, saved } = runs;
   if (!spec) return <p className="quiz-error">TimingPitfallsExperiment: unknown model “{model}”.</p>;
@@ -138,8 +153,8 @@ export function TimingPitfallsExperiment({ model = "digits-mlp", batch = 1, lane
           <BrowserEnvironmentNote results={results} />
           <ResultActions
             name={`timing-pitfalls-${model}`}
-            rows={resultRows("timing-pitfalls", model, results).map((row) => ({ ...row, ...figures(results.find((r) => r.key === row.lane)!) }))}
-            json={{ experiment: "timing-pitfalls", model, batch, coldRuns, measure, environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined, figures: figures(r) })) }}
+            rows={resultRows("timing-pitfalls", model, results).map((row) => ({ ...row, ...timingFigures(results.find((r) => r.key === row.lane)!) }))}
+            json={{ experiment: "timing-pitfalls", model, batch, coldRuns, measure, environment: pageEnvironment(probe), results: results.map((r) => ({ ...r, output: undefined, figures: quizFigures(r), timing: timingFigures(r) })) }}
             saved={saved}
           />
         </>

@@ -72,6 +72,11 @@ describe("cold start", () => {
         expect(cold.released).toBe(true);
         expect(done.results!.session.firstRunMs).toBe(cold.firstRunMs);
         expect(done.results!.scenario.kind).toBe("single-stream");
+        // The quiz figures the server derives from its own run count this cold start as the learner's.
+        const { figuresOfBenchmark } = await import("@/lib/experiments/figures.server");
+        const figures = figuresOfBenchmark(done.results!);
+        expect(figures.coldStartMs).toBeCloseTo(cold.sessionCreateMs + cold.firstRunMs, 6);
+        expect(figures.coldSteadyRatio).toBeGreaterThan(0);
       }
       expect(creates).toHaveBeenCalledTimes(2);
     } finally {
