@@ -39,7 +39,8 @@ describe("naive against honest timing", () => {
       expect(naive, lane).toBeGreaterThanOrEqual(Math.floor(first));
       const naiveRatio = await cell(lane, "naive-ratio");
       expect(naiveRatio, lane).toMatch(/×$/);
-      expect(number(naiveRatio), lane).toBeCloseTo(naive / steady, 0);
+      // The ratio is computed from the unrounded figures; the table shows three significant digits of each.
+      expect(Math.abs(number(naiveRatio) / (naive / steady) - 1), lane).toBeLessThan(0.02);
       expect(number(naiveRatio), lane).toBeGreaterThan(1);
       expect(await cell(lane, "first-ratio"), lane).toMatch(/×$/);
     }
@@ -76,5 +77,5 @@ describe("naive against honest timing", () => {
     expect(runs.runs[0]!.results.session.created).toBe(true);
     expect(runs.runs[0]!.results.coldStart).toMatchObject({ released: true });
     expect(runs.runs[0]!.results.coldStart!.nextRunsMs).toHaveLength(10);
-  });
+  }, 300_000);
 });
