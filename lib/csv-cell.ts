@@ -1,7 +1,8 @@
 /**
- * One spreadsheet cell made safe to open, shared by the instructor exports
- * (server) and the experiments' CSV download (browser); nothing heavier than
- * the number formatter, so it costs a client bundle nothing.
+ * The one CSV writer, shared by the instructor exports (server) and the
+ * experiments' CSV download (browser): cells made safe to open, records in
+ * RFC 4180. Nothing heavier than the number formatter, so it costs a client
+ * bundle nothing.
  */
 import { EXPORT_DIGITS, significant } from "@/lib/experiments/format";
 
@@ -37,4 +38,14 @@ export function safeCell(value: CsvCell): string {
 export function csvField(value: CsvCell): string {
   const text = safeCell(value);
   return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/**
+ * RFC 4180 text: CRLF after every record (the last included), every cell
+ * through csvField, header included.
+ */
+export function toCsv(header: readonly CsvCell[], rows: Iterable<readonly CsvCell[]>): string {
+  const records = [header.map(csvField).join(",")];
+  for (const row of rows) records.push(row.map(csvField).join(","));
+  return records.join("\r\n") + "\r\n";
 }

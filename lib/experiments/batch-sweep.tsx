@@ -5,7 +5,13 @@ import { LOG_AXIS_TICKS, PlotChart, type PlotModule } from "./chart";
 import { LANE_KEYS, type LaneKey, type LaneResult } from "./lanes";
 import { kneeOf, SWEEP_MEASURE, sweepBatches } from "./sweep";
 import { fmt, plural, tickFormat } from "./format";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneGroupRow, LaneRunControls, pageEnvironment, ResultActions, resultRows, TimerNote, useLaneRuns } from "./ui";
+import { ExperimentFrame } from "./components/frame";
+import { deviceLabel, LaneGroupRow } from "./components/lane-group-row";
+import { ResultActions } from "./components/result-actions";
+import { BrowserEnvironmentNote, TimerNote } from "./components/result-notes";
+import { LaneRunControls } from "./components/run-controls";
+import { useLaneRuns } from "./hooks/lane-runs";
+import { laneRecord, pageEnvironment, resultRows } from "./records";
 
 export interface BatchSweepExperimentProps {
   model?: string;

@@ -5,7 +5,13 @@ import { getModel } from "@/lib/models/registry";
 import { LOG_AXIS_TICKS, PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
 import { LANE_KEYS, LANE_TITLES, type LaneKey, type LaneResult } from "./lanes";
 import { fmt, fmtMB, fmtMs, plural, tickFormat } from "./format";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, TimerNote, useLaneRuns } from "./ui";
+import { ExperimentFrame } from "./components/frame";
+import { deviceLabel } from "./components/lane-group-row";
+import { ResultActions } from "./components/result-actions";
+import { BrowserEnvironmentNote, TimerNote } from "./components/result-notes";
+import { LaneRunControls } from "./components/run-controls";
+import { useLaneRuns } from "./hooks/lane-runs";
+import { laneRecord, pageEnvironment, resultRows } from "./records";
 
 export interface LatencyExperimentProps {
   model?: string;

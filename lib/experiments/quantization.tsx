@@ -1,11 +1,18 @@
 "use client";
-import { useCallback, useMemo, useState } from "react";
+import { useMemo } from "react";
 import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { evaluationOf, getModel, variantsOf } from "@/lib/models/registry";
 import { PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
-import { type LaneKey, type LaneOutcome, type LaneResult, runLanes } from "./lanes";
+import { ExperimentFrame } from "./components/frame";
+import { deviceLabel, LaneGroupRow } from "./components/lane-group-row";
+import { ResultActions } from "./components/result-actions";
+import { BrowserEnvironmentNote, TimerNote } from "./components/result-notes";
+import { LaneRunControls } from "./components/run-controls";
 import { fmt, tickFormat } from "./format";
-import { BrowserEnvironmentNote, deviceLabel, DownloadNote, ExperimentFrame, FailedLanes, LaneGroupRow, LanePicker, laneRecord, pageEnvironment, ResultActions, resultRows, RunButtons, RunProgress, saveRun, type SaveState, TimerNote, useLabContext, useRun } from "./ui";
+import { useLaneRuns } from "./hooks/lane-runs";
+import type { LaneKey, LaneOutcome, LaneResult } from "./lanes";
+import { laneRecord, pageEnvironment, resultRows } from "./records";
+import { runLanes } from "./run-lanes";
 
 export interface QuantizationExperimentProps {
   /** The fp32 model; every int8 variant of it in the registry is measured beside it. */
@@ -16,9 +23,10 @@ export interface QuantizationExperimentProps {
   title?: string;
 }
 
+/** One variant measured on one lane. */
 interface VariantResult {
   id: string;
-  outcome: LaneOutcome;
+  result: LaneResult;
 }
 
 const QUANT_LANES: LaneKey[] = ["server-cpu", "browser-wasm", "browser-webgpu", "server-webgpu"];
@@ -26,38 +34,30 @@ const QUANT_LANES: LaneKey[] = ["server-cpu", "browser-wasm", "browser-webgpu", 
 export function QuantizationExperiment({ model = "digits-mlp", batch = 1, lanes = QUANT_LANES, minDurationMs = 500, title }: QuantizationExperimentProps) {
   const base = getModel(model);
   const variants = useMemo(() => (base ? variantsOf(base.baseId) : []), [base]);
-  const { probe, runtime, lessonSlug, status } = useLabContext();
   // A lane counts as usable when it can run every variant (the browser size cap applies per file).
-  const laneStatus = useCallback((key: LaneKey) => variants.map((v) => status(key, v.id)).find((s) => !s.available) ?? status(key, model), [status, variants, model]);
-  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu"]);
-  const [results, setResults] = useState<VariantResult[]>([]);
-  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
-  const run = useRun();
+  const variantIds = useMemo(() => variants.map((v) => v.id), [variants]);
   const measure: MeasureOptions = { ...DEFAULT_MEASURE, minDurationMs };
-  const chosen = lanes.filter((k) => selected.includes(k) && laneStatus(k).available);
-
-  const start = async () => {
-    setResults([]);
-    setSaved({ state: "idle" });
-    const all = await run.start(async (signal, onProgress) => {
-      const collected: VariantResult[] = [];
+  const runs = useLaneRuns<VariantResult>({
+    model,
+    models: variantIds,
+    lanes,
+    experiment: "quantization",
+    initialLanes: ["server-cpu"],
+    // Variant by variant, each on every chosen lane, shown as it finishes; a Stop keeps what was shown and saves nothing.
+    measure: async (chosen, { signal, onProgress, probe, runtime, show }) => {
+      const collected: Array<LaneOutcome<VariantResult>> = [];
       for (const variant of variants) {
         if (signal.aborted) break;
         const outcomes = await runLanes(chosen, { modelId: variant.id, batches: [batch], measure, flopsPerItem: variant.flopsPerItem }, probe, (key, f, m) => onProgress(key, f, `${variant.variant}: ${m}`), signal, runtime);
-        collected.push(...outcomes.map((outcome) => ({ id: variant.id, outcome })));
-        setResults([...collected]);
+        collected.push(...outcomes.map((o) => (o.ok ? { ...o, result: { id: variant.id, result: o.result } } : o)));
+        show([...collected]);
       }
       return signal.aborted ? null : collected;
-    });
-    if (!all) return;
-    const ok = all.flatMap((r) => (r.outcome.ok ? [{ id: r.id, result: r.outcome.result }] : []));
-    if (ok.length > 0) {
-      setSaved({ state: "saving" });
-      setSaved(await saveRun(lessonSlug, "quantization", ok.slice(0, 12).map(({ id, result }) => laneRecord(id, result, { output: undefined, sizeBytes: sizeOf(id), metric: modelMetric(id) }, false)), pageEnvironment(probe)));
-    }
-  };
+    },
+    record: ({ id, result }) => laneRecord(id, result, { output: undefined, sizeBytes: sizeOf(id), metric: modelMetric(id) }, false),
+  });
+  const { probe, results: rows, saved } = runs;
 
-  const rows = useMemo(() => results.flatMap((r) => (r.outcome.ok ? [{ id: r.id, result: r.outcome.result }] : [])), [results]);
   const chart = useMemo(() => (rows.length ? quantChart(rows) : null), [rows]);
   if (!base) return <p className="quiz-error">QuantizationExperiment: unknown model “{model}”.</p>;
   const fp32P50 = (key: LaneKey) => rows.find((r) => r.id === base.id && r.result.key === key)?.result.points[0]!.latencyMs.p50;
@@ -67,12 +67,7 @@ export function QuantizationExperiment({ model = "digits-mlp", batch = 1, lanes 
       <p className="muted">
         Runs {variants.map((v) => v.variant).join(", ")} at batch {batch} on each lane you pick. File sizes are the real files; accuracy or agreement was measured on real data by <code>npm run models:eval</code> ({variants.map((v) => modelMetric(v.id)?.samples).find(Boolean) ?? "held-out"} samples).
       </p>
-      <LanePicker lanes={lanes} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
-      <DownloadNote lanes={chosen} modelIds={variants.map((v) => v.id)} runtime={runtime} />
-      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
-      <RunProgress progress={run.progress} />
-      {run.stopped && <p role="status">Stopped. Variants measured before Stop are shown; nothing was saved.</p>}
-      <FailedLanes outcomes={results.map((r) => r.outcome)} />
+      <LaneRunControls lanes={lanes} runs={runs} stoppedNote="Stopped. Variants measured before Stop are shown; nothing was saved." />
       {rows.length > 0 && (
         <>
           {chart && <PlotChart build={chart} label="Bar chart of median latency in milliseconds per variant and lane; the table below has the numbers." />}
@@ -117,8 +112,8 @@ export function QuantizationExperiment({ model = "digits-mlp", batch = 1, lanes 
 }
 
 /** Rows regrouped lane by lane (they arrive variant by variant), so each lane's device is said once. */
-function byLane(rows: Array<{ id: string; result: LaneResult }>) {
-  const lanes = new Map<LaneKey, { lane: LaneResult; group: Array<{ id: string; result: LaneResult }> }>();
+function byLane(rows: VariantResult[]) {
+  const lanes = new Map<LaneKey, { lane: LaneResult; group: VariantResult[] }>();
   for (const row of rows) {
     const entry = lanes.get(row.result.key) ?? { lane: row.result, group: [] };
     entry.group.push(row);
@@ -130,7 +125,7 @@ function byLane(rows: Array<{ id: string; result: LaneResult }>) {
 const sizeOf = (id: string): number | null => evaluationOf(id)?.sizeBytes ?? null;
 const modelMetric = (id: string) => evaluationOf(id)?.metric ?? null;
 
-function quantChart(rows: Array<{ id: string; result: LaneResult }>) {
+function quantChart(rows: VariantResult[]) {
   return (Plot: PlotModule, width: number) => {
     // Lanes label their facet on the right, wrapped: their titles are too long for one line beside the bars.
     const laneAxis = wrappedLabelAxis(Plot, width, "fy", "right");

@@ -1,11 +1,18 @@
 "use client";
-import { useCallback, useMemo, useState } from "react";
+import { useMemo, useState } from "react";
 import type { ServerPointStats } from "@/lib/inference/wire";
 import { getModel } from "@/lib/models/registry";
+import { runServerJob } from "./api";
 import { LOG_AXIS_TICKS, PlotChart, type PlotModule } from "./chart";
-import { isServerLaneKey, LANE_KEYS, LANE_TITLES, type LaneKey, runServerJob, storedLane } from "./lanes";
+import { ExperimentFrame } from "./components/frame";
+import { LaneGroupRow } from "./components/lane-group-row";
+import { ResultActions } from "./components/result-actions";
+import { LaneRunControls } from "./components/run-controls";
 import { fmt, tickFormat } from "./format";
-import { ExperimentFrame, LaneGroupRow, LanePicker, pageEnvironment, ResultActions, RunButtons, RunProgress, saveRun, type SaveState, useLabContext, useRun } from "./ui";
+import { useLaneRuns } from "./hooks/lane-runs";
+import { isServerLaneKey, LANE_KEYS, LANE_TITLES, type LaneKey, storedLane } from "./lanes";
+import { pageEnvironment } from "./records";
+import { eachLane } from "./run-lanes";
 
 export interface ServingExperimentProps {
   model?: string;
@@ -35,63 +42,38 @@ const SERVING_LANES: LaneKey[] = LANE_KEYS.filter(isServerLaneKey);
  */
 export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4, 8, 16], title }: ServingExperimentProps) {
   const spec = getModel(model);
-  const { probe, lessonSlug, status } = useLabContext();
-  const laneStatus = useCallback((key: LaneKey) => status(key, model), [status, model]);
-  const [selected, setSelected] = useState<LaneKey[]>(["server-cpu"]);
   const [maxBatch, setMaxBatch] = useState(8);
   const [maxQueueDelayMs, setMaxQueueDelayMs] = useState(2);
-  const [results, setResults] = useState<ServingResult[]>([]);
-  const [errors, setErrors] = useState<string[]>([]);
-  const [saved, setSaved] = useState<SaveState>({ state: "idle" });
-  const run = useRun();
-  const chosen = SERVING_LANES.filter((k) => selected.includes(k) && laneStatus(k).available);
-
-  const start = async () => {
-    setResults([]);
-    setErrors([]);
-    setSaved({ state: "idle" });
-    const all = await run.start(async (signal, onProgress) => {
-      const collected: ServingResult[] = [];
-      for (const key of chosen) {
-        if (signal.aborted) break;
-        try {
-          const job = await runServerJob(
-            {
-              model,
-              lane: key.replace("server-", ""),
-              scenario: { kind: "server", load: { mode: "concurrency", concurrency }, batching: { maxBatchSize: maxBatch, maxQueueDelayMs }, warmupRequests: 20, minRequests: 100, minDurationMs: 800, maxDurationMs: 3000 },
-            },
-            (f, m) => onProgress(key, f, m),
-            signal,
-          );
-          const scenario = job.results!.scenario;
-          if (scenario.kind !== "server") throw new Error(`the server answered a ${scenario.kind} result to a server-scenario request`);
-          // Closed-loop levels only (load mode "concurrency"): every point has its concurrency.
-          collected.push({ key, jobId: job.id, device: job.lane.device, software: job.lane.software === true, maxBatch, maxQueueDelayMs, points: scenario.points as ServingPoint[] });
-        } catch (error) {
-          if (signal.aborted) break;
-          setErrors((e) => [...e, `${LANE_TITLES[key]} failed: ${error instanceof Error ? error.message : String(error)}`]);
-        }
-      }
-      return signal.aborted ? null : collected;
-    });
-    if (!all) return;
-    setResults(all);
-    if (all.length > 0) {
-      setSaved({ state: "saving" });
-      setSaved(
-        await saveRun(
-          lessonSlug,
-          "serving",
-          all.map((r) => {
-            const best = r.points.reduce((a, b) => (b.throughputPerSecond > a.throughputPerSecond ? b : a), r.points[0]!);
-            return { lane: storedLane(r.key), modelId: model, device: r.device, software: r.software, threads: null, batchSize: r.maxBatch, p50Ms: best.latencyMs.p50, throughput: best.throughputPerSecond, environment: { server: true }, results: { maxBatch: r.maxBatch, maxQueueDelayMs: r.maxQueueDelayMs, points: r.points }, benchmarkRunId: r.jobId };
-          }),
-          pageEnvironment(probe),
-        ),
-      );
-    }
-  };
+  const runs = useLaneRuns<ServingResult>({
+    model,
+    lanes: SERVING_LANES,
+    experiment: "serving",
+    initialLanes: ["server-cpu"],
+    // Shown when every lane has finished; a Stop cancels the server job and keeps nothing.
+    measure: async (chosen, { signal, onProgress }) => {
+      const outcomes = await eachLane(chosen, signal, onProgress, async (key, progress) => {
+        const job = await runServerJob(
+          {
+            model,
+            lane: key.replace("server-", ""),
+            scenario: { kind: "server", load: { mode: "concurrency", concurrency }, batching: { maxBatchSize: maxBatch, maxQueueDelayMs }, warmupRequests: 20, minRequests: 100, minDurationMs: 800, maxDurationMs: 3000 },
+          },
+          progress,
+          signal,
+        );
+        const scenario = job.results!.scenario;
+        if (scenario.kind !== "server") throw new Error(`the server answered a ${scenario.kind} result to a server-scenario request`);
+        // Closed-loop levels only (load mode "concurrency"): every point has its concurrency.
+        return { key, jobId: job.id, device: job.lane.device, software: job.lane.software === true, maxBatch, maxQueueDelayMs, points: scenario.points as ServingPoint[] };
+      });
+      return signal.aborted ? null : outcomes;
+    },
+    record: (r) => {
+      const best = r.points.reduce((a, b) => (b.throughputPerSecond > a.throughputPerSecond ? b : a), r.points[0]!);
+      return { lane: storedLane(r.key), modelId: model, device: r.device, software: r.software, threads: null, batchSize: r.maxBatch, p50Ms: best.latencyMs.p50, throughput: best.throughputPerSecond, environment: { server: true }, results: { maxBatch: r.maxBatch, maxQueueDelayMs: r.maxQueueDelayMs, points: r.points }, benchmarkRunId: r.jobId };
+    },
+  });
+  const { probe, results, saved, run } = runs;
 
   const curve = useMemo(() => (results.length ? curveChart(results) : null), [results]);
   const split = useMemo(() => (results.length ? splitChart(results) : null), [results]);
@@ -103,33 +85,24 @@ export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4
       <p className="muted">
         {concurrency.join(", ")} clients send one-item requests back to back; the server&apos;s batcher groups waiting requests up to the max batch, holding the first one at most the max queue delay. Runs on server lanes only: your browser has no batcher to measure.
       </p>
-      <LanePicker lanes={SERVING_LANES} selected={selected} onChange={setSelected} status={laneStatus} disabled={run.running} />
-      <div className="serving-controls">
-        <label>
-          Max batch{" "}
-          <select value={maxBatch} onChange={(e) => setMaxBatch(Number(e.target.value))} disabled={run.running}>
-            {[1, 2, 4, 8, 16, 32, 64].map((b) => (
-              <option key={b} value={b}>
-                {b}
-              </option>
-            ))}
-          </select>
-        </label>{" "}
-        <label>
-          Max queue delay (ms){" "}
-          <input type="number" min={0} max={50} step={0.5} value={maxQueueDelayMs} onChange={(e) => setMaxQueueDelayMs(Math.max(0, Math.min(50, Number(e.target.value))))} disabled={run.running} />
-        </label>
-      </div>
-      <RunButtons running={run.running} onStart={() => void start()} onStop={run.stop} canStart={chosen.length > 0} busyElsewhere={run.busyElsewhere} />
-      <RunProgress progress={run.progress} />
-      {run.stopped && <p role="status">Stopped; the server job was cancelled. Nothing is shown or saved.</p>}
-      {errors.length > 0 && (
-        <ul className="lane-failures">
-          {errors.map((e) => (
-            <li key={e}>{e}</li>
-          ))}
-        </ul>
-      )}
+      <LaneRunControls lanes={SERVING_LANES} runs={runs} stoppedNote="Stopped; the server job was cancelled. Nothing is shown or saved.">
+        <div className="serving-controls">
+          <label>
+            Max batch{" "}
+            <select value={maxBatch} onChange={(e) => setMaxBatch(Number(e.target.value))} disabled={run.running}>
+              {[1, 2, 4, 8, 16, 32, 64].map((b) => (
+                <option key={b} value={b}>
+                  {b}
+                </option>
+              ))}
+            </select>
+          </label>{" "}
+          <label>
+            Max queue delay (ms){" "}
+            <input type="number" min={0} max={50} step={0.5} value={maxQueueDelayMs} onChange={(e) => setMaxQueueDelayMs(Math.max(0, Math.min(50, Number(e.target.value))))} disabled={run.running} />
+          </label>
+        </div>
+      </LaneRunControls>
       {results.length > 0 && (
         <>
           {curve && <PlotChart build={curve} label="Chart of throughput in requests per second against p99 latency in milliseconds, one point per concurrency; the table below has the numbers." />}

@@ -2,8 +2,8 @@ import "server-only";
 import { db, dbReady } from "@/lib/db/client.server";
 import { allQuizzes } from "@/lib/quiz/loader.server";
 import type { AnswerValue, QuestionResult } from "@/lib/quiz/schema";
-import type { CsvCell } from "@/lib/csv-cell";
-import { contentDisposition, toCsv } from "./csv";
+import { type CsvCell, toCsv } from "@/lib/csv-cell";
+import { contentDisposition } from "./csv";
 import { hardwareKind } from "./devices";
 import { classMatrix, describeAnswer, ofClassMembers } from "./reports.server";
 

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openBrowser, type LabBrowser } from "./browser";
 
+const QUANTIZATION_TITLE = "Quantization: when int8 helps, when it does nothing, and when it breaks the model";
+const COST_TITLE = "Cost, power and total cost of ownership, per inference";
+
 const baseUrl = inject("baseUrl");
 let browser: LabBrowser;
 
@@ -16,7 +19,11 @@ describe("lessons in a real browser", () => {
     const { page } = browser;
     await page.goto(baseUrl);
     const titles = await page.locator(".lesson-card h3").allTextContents();
-    expect(titles).toEqual(["CPU or GPU? Start from a measurement", "Latency is a distribution, not a number"]);
+    expect(titles.slice(0, 2)).toEqual(["CPU or GPU? Start from a measurement", "Latency is a distribution, not a number"]);
+    // Lessons 6 and 7 of the curriculum follow, in their declared order.
+    const quantization = titles.indexOf(QUANTIZATION_TITLE);
+    expect(quantization).toBeGreaterThan(1);
+    expect(titles.indexOf(COST_TITLE)).toBeGreaterThan(quantization);
     await expect.poll(() => page.locator(".lesson-card").first().innerText()).toMatch(/\d+ min read/);
 
     await page.getByRole("link", { name: "Latency is a distribution, not a number" }).click();
@@ -53,6 +60,99 @@ describe("lessons in a real browser", () => {
     const response = await page.goto(`${baseUrl}/lessons/no-such-lesson`);
     expect(response?.status()).toBe(404);
     expect(await page.locator("h1").innerText()).toBe("Page not found");
+  });
+});
+
+describe("lessons 6 and 7: predict, measure on a real lane, and be graded on one's own result", () => {
+  let own: LabBrowser;
+  beforeAll(async () => {
+    own = await openBrowser();
+    const { page } = own;
+    await page.goto(`${baseUrl}/sign-up`);
+    await page.getByLabel("Email").fill("curriculum-6-7@example.com");
+    await page.getByLabel(/^Password/).fill("curriculum password");
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await page.waitForURL(`${baseUrl}/`);
+  });
+  afterAll(async () => {
+    await own?.close();
+  });
+
+  /** Answers numeric questions by id, submits, and returns each one's feedback line (found by a piece of its prompt). */
+  async function answer(slug: string, answers: Array<{ id: string; prompt: string; value: string }>) {
+    const { page } = own;
+    const quiz = page.getByTestId(`quiz-${slug}`);
+    await expect.poll(() => quiz.getByRole("button", { name: "Submit answers" }).isEnabled(), { timeout: 20_000 }).toBe(true);
+    for (const { id, value } of answers) await quiz.locator(`input[type="number"][id$="-${id}-input"]`).fill(value);
+    await quiz.getByRole("button", { name: "Submit answers" }).click();
+    await expect.poll(() => page.getByTestId("quiz-status").innerText(), { timeout: 20_000 }).toMatch(/^Submitted\./);
+    return Promise.all(answers.map(({ prompt }) => page.getByTestId("quiz-feedback").locator("ol > li", { hasText: prompt }).first().innerText()));
+  }
+
+  it("quantization: runs the wide MLP's int8 variants on the server CPU and grades the learner's own speed-up", async () => {
+    const { page } = own;
+    await page.goto(`${baseUrl}/lessons/quantization`);
+    expect(await page.locator("h1").innerText()).toBe(QUANTIZATION_TITLE);
+    expect(await page.locator('a[rel="next"]').innerText()).toContain(COST_TITLE);
+    expect(await page.locator('figure svg[role="img"] title').first().textContent()).toBe("What the three int8 methods change");
+    // Predict first: the guess is noted, and no answer is given away.
+    await page.getByRole("button", { name: "More than 4×" }).click();
+    await expect.poll(() => page.getByTestId("prediction-noted").innerText()).toMatch(/^You predicted “More than 4×”\. Now run the experiment below/);
+
+    const wide = page.locator('[data-experiment="quantization"]').first();
+    await expect.poll(() => wide.locator('li[data-lane="server-cpu"]').getAttribute("data-available"), { timeout: 20_000 }).toBe("true");
+    await wide.getByRole("button", { name: "Run" }).click();
+    const rows = wide.locator('[data-testid="quantization-table"] tr[data-variant]');
+    await expect.poll(() => rows.count(), { timeout: 110_000 }).toBe(3);
+    await expect.poll(() => wide.locator("a.permalink").count(), { timeout: 20_000 }).toBe(1);
+    const row = (variant: string) => wide.locator(`tr[data-variant="${variant}"][data-lane="server-cpu"]`);
+    expect(Number(await row("int8-weight").locator('[data-field="size"]').innerText())).toBeLessThan(Number(await row("fp32").locator('[data-field="size"]').innerText()) / 3);
+    const speedup = (await row("int8-dynamic").locator('td[data-label="Speed vs fp32"]').innerText()).replace("×", "");
+    expect(Number(speedup)).toBeGreaterThan(0);
+
+    const [feedback] = await answer("quantization", [{ id: "own-wide-speedup", prompt: "wide-MLP experiment", value: speedup }]);
+    expect(feedback).toMatch(/^Right:/);
+  });
+
+  it("cost: turns the server CPU's measured throughput into cost and energy, and grades both against the stored run", async () => {
+    const { page } = own;
+    await page.goto(`${baseUrl}/lessons/cost-power-and-tco`);
+    expect(await page.locator("h1").innerText()).toBe(COST_TITLE);
+    expect(await page.locator('a[rel="prev"]').innerText()).toContain(QUANTIZATION_TITLE);
+    await page.getByRole("button", { name: "About ten million or more" }).click();
+    await expect.poll(() => page.getByTestId("prediction-noted").innerText()).toMatch(/^You predicted/);
+
+    const cost = page.locator('[data-experiment="cost"]');
+    // The defaults are the lesson's cited prices, not the component's fallback.
+    expect(await cost.getByLabel("server-cpu dollars per hour").inputValue()).toBe("0.0816");
+    expect(await cost.getByLabel("server-cuda watts").inputValue()).toBe("300");
+    await expect.poll(() => cost.locator('li[data-lane="server-cpu"]').getAttribute("data-available"), { timeout: 20_000 }).toBe("true");
+    await cost.getByRole("button", { name: "Run" }).click();
+    const row = page.locator('[data-testid="cost-table"] tr[data-lane="server-cpu"]');
+    await expect.poll(() => row.count(), { timeout: 60_000 }).toBe(1);
+    await expect.poll(() => cost.locator("a.permalink").count(), { timeout: 20_000 }).toBe(1);
+    const throughput = (await row.locator('[data-field="throughput"]').innerText()).replace(/,/g, "");
+    const dollars = await row.locator('[data-field="dollars"]').innerText();
+    const joules = await row.locator('[data-field="joules"]').innerText();
+    // Three significant figures on screen: compare relatively.
+    const near = (a: number, b: number) => Math.abs(a / b - 1) < 0.01;
+    expect(near(Number(dollars), (0.0816 / (Number(throughput) * 3600)) * 1e6), `${dollars} at ${throughput}/s`).toBe(true);
+
+    // The calculator, fed the same throughput, agrees at full utilisation and costs ten times more at 10%.
+    const calc = page.getByTestId("utilisation-calculator");
+    await calc.getByTestId("calc-throughput").fill(throughput);
+    const calcDollars = () => calc.locator('[data-field="dollars"]').innerText().then(Number);
+    await expect.poll(async () => near(await calcDollars(), Number(dollars))).toBe(true);
+    await calc.getByTestId("calc-utilisation").fill("10");
+    await expect.poll(async () => near(await calcDollars(), Number(dollars) * 10)).toBe(true);
+    expect(await calc.locator('[data-field="joules"]').innerText()).toBe("—");
+
+    const feedback = await answer("cost-power-and-tco", [
+      { id: "own-dollars-per-million", prompt: "under “$ per million”", value: dollars },
+      { id: "own-joules", prompt: "joules per inference did the server CPU row show", value: joules },
+    ]);
+    expect(feedback[0]).toMatch(/^Right:/);
+    expect(feedback[1]).toMatch(/^Right:/);
   });
 });
 

@@ -3,7 +3,7 @@ import { csvField, safeCell } from "@/lib/csv-cell";
 import { fmt, fmtMB, fmtMs, plural, significant, tickFormat } from "@/lib/experiments/format";
 import { costOf } from "@/lib/experiments/cost";
 import { clientsDomain, splitRows } from "@/lib/experiments/serving";
-import { toCsv } from "@/lib/experiments/ui";
+import { rowsToCsv } from "@/lib/experiments/records";
 import { summarize } from "@/lib/inference/stats";
 
 describe("significant figures in tables", () => {
@@ -98,8 +98,8 @@ describe("significant figures in exports", () => {
   });
 
   it("exports experiment rows with significant figures", () => {
-    const csv = toCsv([{ lane: "server-cpu", p50_ms: 0.03000000026077032, dollars: 0.00027777777777777783, n: 1200 }]);
-    expect(csv).toBe("lane,p50_ms,dollars,n\nserver-cpu,0.03,0.000277778,1200\n");
+    const csv = rowsToCsv([{ lane: "server-cpu", p50_ms: 0.03000000026077032, dollars: 0.00027777777777777783, n: 1200 }]);
+    expect(csv).toBe("lane,p50_ms,dollars,n\r\nserver-cpu,0.03,0.000277778,1200\r\n");
   });
 });
 

@@ -5,7 +5,7 @@ import { laneStatus, type Capabilities } from "@/lib/experiments/lanes";
 import { maxAbsDiff } from "@/lib/experiments/latency";
 import { arithmeticIntensity } from "@/lib/experiments/roofline";
 import { kneeOf, sweepBatches } from "@/lib/experiments/sweep";
-import { toCsv } from "@/lib/experiments/ui";
+import { rowsToCsv } from "@/lib/experiments/records";
 import { summarize } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import type { BrowserProbe } from "@/lib/browser/probe";
@@ -39,9 +39,9 @@ describe("experiment helpers", () => {
   });
 
   it("quotes CSV cells with commas, quotes and JSON", () => {
-    expect(toCsv([{ a: 1, b: 'x,"y"' }, { a: 2, c: { k: 1 } }])).toBe('a,b,c\n1,"x,""y""",\n2,,"{""k"":1}"\n');
+    expect(rowsToCsv([{ a: 1, b: 'x,"y"' }, { a: 2, c: { k: 1 } }])).toBe('a,b,c\r\n1,"x,""y""",\r\n2,,"{""k"":1}"\r\n');
     // A device string that looks like a formula stays text in a spreadsheet.
-    expect(toCsv([{ device: "=HYPERLINK(\"x\")" }])).toBe('device\n"\'=HYPERLINK(""x"")"\n');
+    expect(rowsToCsv([{ device: "=HYPERLINK(\"x\")" }])).toBe('device\r\n"\'=HYPERLINK(""x"")"\r\n');
   });
 
   it("keeps the 134 MB model off browsers and says why", () => {

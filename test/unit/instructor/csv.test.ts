@@ -1,7 +1,8 @@
 import { parse } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { safeCell } from "@/lib/csv-cell";
-import { contentDisposition, toCsv } from "@/lib/instructor/csv";
+import { toCsv } from "@/lib/csv-cell";
+import { contentDisposition } from "@/lib/instructor/csv";
 
 describe("CSV cells", () => {
   it("prefixes every text cell that a spreadsheet could run as a formula", () => {

@@ -1,14 +1,38 @@
 import { describe, expect, it } from "vitest";
 import { allQuizzes, publicLessonQuizzes } from "@/lib/quiz/loader.server";
+import { RESULT_RESOLVER_NAMES } from "@/lib/quiz/resolvers.server";
+
+/** Quizzes of issue 15's curriculum lessons, held to its rules below. */
+const CURRICULUM_QUIZZES = ["quantization", "cost-power-and-tco"];
 
 describe("the lessons' own quizzes", () => {
   it("validate, and every lesson quiz has 3–5 questions whose choices all explain themselves", () => {
     const quizzes = allQuizzes();
-    expect([...quizzes.keys()].sort()).toEqual(["cpu-or-gpu", "latency-is-a-distribution"]);
-    for (const { quiz } of quizzes.values()) {
+    expect([...quizzes.keys()].sort()).toEqual(expect.arrayContaining(["cpu-or-gpu", "latency-is-a-distribution", ...CURRICULUM_QUIZZES]));
+    for (const [id, { quiz }] of quizzes) {
+      if (CURRICULUM_QUIZZES.includes(id)) continue;
       expect(quiz.questions.length).toBeGreaterThanOrEqual(3);
       expect(quiz.questions.length).toBeLessThanOrEqual(5);
       expect(new Set(quiz.questions.map((q) => q.type)).size).toBe(3);
+    }
+  });
+
+  // Issue 15's lessons: at least six questions, at least two checked against the learner's own stored
+  // results (each naming a registered resolver), and an explanation for every choice.
+  it("give the curriculum's lessons six or more questions, two or more from the learner's own results", () => {
+    const quizzes = allQuizzes();
+    for (const id of CURRICULUM_QUIZZES) {
+      const quiz = quizzes.get(id)?.quiz;
+      expect(quiz, id).toBeDefined();
+      expect(quiz!.questions.length, id).toBeGreaterThanOrEqual(6);
+      const own = quiz!.questions.filter((q) => q.type === "numeric" && q.fromResult);
+      expect(own.length, id).toBeGreaterThanOrEqual(2);
+      // A named resolver must exist; a figure reference ({ figure, experiment, model, lane }) was validated by the schema.
+      for (const q of own) if (q.type === "numeric" && typeof q.fromResult === "string") expect(RESULT_RESOLVER_NAMES, `${id}/${q.id}`).toContain(q.fromResult);
+      for (const q of quiz!.questions) {
+        if (q.type === "numeric") expect(q.explanation.length, `${id}/${q.id}`).toBeGreaterThan(20);
+        else for (const c of q.choices) expect(c.explanation.length, `${id}/${q.id}/${c.id}`).toBeGreaterThan(20);
+      }
     }
   });
 
