@@ -6,7 +6,13 @@ import { getModel } from "@/lib/models/registry";
 import type { Figures } from "./figures";
 import { type LaneKey, type LaneResult } from "./lanes";
 import { fmt, fmtMs, plural } from "./format";
-import { BrowserEnvironmentNote, deviceLabel, ExperimentFrame, laneRecord, LaneRunControls, pageEnvironment, ResultActions, resultRows, TimerNote, useLaneRuns } from "./ui";
+import { ExperimentFrame } from "./components/frame";
+import { deviceLabel } from "./components/lane-group-row";
+import { ResultActions } from "./components/result-actions";
+import { BrowserEnvironmentNote, TimerNote } from "./components/result-notes";
+import { LaneRunControls } from "./components/run-controls";
+import { useLaneRuns } from "./hooks/lane-runs";
+import { laneRecord, pageEnvironment, resultRows } from "./records";
 
 export interface TimingPitfallsExperimentProps {
   model?: string;
