@@ -1,5 +1,5 @@
 "use client";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { DEFAULT_MEASURE, type MeasureOptions } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { LOG_AXIS_TICKS, PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
@@ -35,11 +35,13 @@ export function maxAbsDiff(a: number[] | undefined, b: number[] | undefined): nu
 export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LANE_KEYS, minRuns, minDurationMs, warmupRuns, title }: LatencyExperimentProps) {
   const spec = getModel(model);
   const measure: MeasureOptions = { ...DEFAULT_MEASURE, minRuns: minRuns ?? DEFAULT_MEASURE.minRuns, minDurationMs: minDurationMs ?? DEFAULT_MEASURE.minDurationMs, warmupRuns: warmupRuns ?? DEFAULT_MEASURE.warmupRuns };
+  // Server sessions are shared and usually warm: a learner who asks gets a session of their own, so the diamond is their cold start.
+  const [cold, setCold] = useState(false);
   const runs = useLaneRuns({
     model,
     lanes,
     experiment: "latency",
-    plan: () => ({ modelId: model, batches: [batch], measure, returnOutput: true, flopsPerItem: spec?.flopsPerItem }),
+    plan: () => ({ modelId: model, batches: [batch], measure, returnOutput: true, flopsPerItem: spec?.flopsPerItem, ...(cold ? { coldStart: { runs: 10 } } : {}) }),
     record: (r, finished) => laneRecord(model, r, { output: undefined, agreementVsServerCpu: agreement(finished).get(r.key) ?? null }),
   });
   const { probe, results, saved } = runs;
@@ -52,7 +54,11 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
       <p className="muted">
         Each lane loads the model, times its first run, warms up ({plural(measure.warmupRuns, "untimed run")}), then measures at least {plural(measure.minRuns, "sample")} and {fmt(measure.minDurationMs / 1000)} s: the server engine&apos;s rules, so the lanes compare.
       </p>
-      <LaneRunControls lanes={lanes} runs={runs} />
+      <LaneRunControls lanes={lanes} runs={runs}>
+        <label className="cold-start-option">
+          <input type="checkbox" name="cold-start" checked={cold} disabled={runs.run.running} onChange={(e) => setCold(e.target.checked)} /> Start the server lanes cold: a new session for this run alone, so its creation and first run are yours, not an earlier learner&apos;s
+        </label>
+      </LaneRunControls>
       {results.length > 0 && (
         <>
           {build && <PlotChart build={build} label={`Box plot of steady-state latency per run in milliseconds for ${results.map((r) => r.title).join(", ")}; the table below has the numbers.`} />}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openBrowser, type LabBrowser } from "./browser";
-import { laneAvailable, setLanes } from "./lab-page";
+import { cell as latencyCell, laneAvailable, setLanes } from "./lab-page";
 
 const baseUrl = inject("baseUrl");
 const PAGE = `${baseUrl}/lessons/latency-is-a-distribution`;
@@ -78,4 +78,25 @@ describe("naive against honest timing", () => {
     expect(runs.runs[0]!.results.coldStart).toMatchObject({ released: true });
     expect(runs.runs[0]!.results.coldStart!.nextRunsMs).toHaveLength(10);
   }, 300_000);
+
+  it("gives a learner who asks their own cold start in the latency experiment, where the shared session would be someone else's", async () => {
+    const { page } = browser;
+    await page.goto(PAGE);
+    const section = page.locator('[data-experiment="latency"]');
+    await setLanes(page, "latency", ["server-cpu"]);
+    const rows = section.locator('[data-testid="latency-table"] tbody tr');
+    const runOnce = async () => {
+      await section.getByRole("button", { name: "Run" }).click();
+      await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(0);
+      await expect.poll(() => rows.count(), { timeout: 60_000 }).toBe(1);
+      return latencyCell(page, "server-cpu", "first-run").innerText();
+    };
+    // Twice on the shared session: the second run's first run belongs to an earlier job.
+    await runOnce();
+    expect(await runOnce()).toBe("earlier job");
+    // Asked for, a session of this run's own: its creation and first run are timed for this learner.
+    await section.locator('input[name="cold-start"]').check();
+    expect(number(await runOnce())).toBeGreaterThan(0);
+    expect(await section.locator('[data-testid="latency-table"] tr[data-lane="server-cpu"]').innerText()).not.toMatch(/reused/);
+  }, 180_000);
 });
