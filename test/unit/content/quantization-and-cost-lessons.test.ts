@@ -37,6 +37,8 @@ describe.each(LESSONS)("lesson $slug", ({ slug, order, experiments }) => {
     const registry = readFileSync(path.join(root, "app", "components", "mdx-registry.tsx"), "utf8");
     for (const [, name] of source.matchAll(/<([A-Z][A-Za-z]*Experiment)\b/g)) expect(registry, name).toMatch(new RegExp(`^\\s+${name},$`, "m"));
     expect(source).toContain(`<Quiz id="${slug}" />`);
+    // The MDX pipeline has no GitHub-flavoured Markdown: a pipe table would render as a paragraph of pipes.
+    expect(source, "use a JSX <table> or a list").not.toMatch(/^\|.*\|\s*$/m);
   });
 
   it("gives every figure a title and a description for screen readers", () => {
