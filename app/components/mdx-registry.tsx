@@ -7,6 +7,7 @@ import { QuantizationExperiment } from "@/lib/experiments/quantization";
 import { RooflineExperiment } from "@/lib/experiments/roofline";
 import { ServingExperiment } from "@/lib/experiments/serving";
 import { TimingPitfallsExperiment } from "@/lib/experiments/timing-pitfalls";
+import { ThreadsExperiment } from "@/lib/experiments/threads";
 import { Callout } from "@/lib/lesson-ui/callout";
 import { Figure } from "@/lib/lesson-ui/figure";
 import { Quiz } from "@/lib/quiz/ui/quiz";
@@ -27,4 +28,5 @@ export const lessonComponents: Record<string, ComponentType<any>> = {
   RooflineExperiment,
   CostExperiment,
   TimingPitfallsExperiment,
+  ThreadsExperiment,
 };

@@ -4,6 +4,7 @@
  */
 import type { MeasureOptions, Summary } from "@/lib/inference/stats";
 import type { BrowserLaneId } from "@/lib/lanes";
+import type { ReducedOutput } from "@/lib/models/metrics";
 
 /** The onnxruntime-web build a browser run uses (named in lib/lanes.ts). */
 export type BrowserLane = BrowserLaneId;
@@ -30,6 +31,11 @@ export interface BrowserRunRequest {
   coldRuns?: number;
   /** WebGPU only: also time calls whose outputs stay on the GPU (see UnsynchronisedTiming). */
   unsynchronised?: boolean;
+  /**
+   * Also run the held-out inputs at this URL (GET /api/quality-data/{base}) once
+   * after measuring, and return the outputs reduced to what the quality metric reads.
+   */
+  evaluateUrl?: string;
 }
 
 /**
@@ -104,11 +110,50 @@ export interface BrowserRunResult {
     nextRunsMs: number[];
   };
   points: BrowserPoint[];
+  /** Batches the runtime refused (out of memory, a device limit), with its words; the run stops at the first. */
+  failures?: Array<{ batch: number; reason: string }>;
   output: { name: string; dims: number[]; data: number[] } | null;
   unsynchronised: UnsynchronisedTiming | null;
+  /** Present when the request asked for `evaluateUrl`. */
+  evaluation?: { reduced: ReducedOutput[]; labels: number[] | null; source: string; runMs: number };
 }
 
 export type WorkerEvent =
   | { type: "progress"; fraction: number; message: string }
   | { type: "done"; result: BrowserRunResult }
   | { type: "error"; message: string; unavailable: boolean };
+
+/** Measures the roofline ceilings of one browser lane (lib/browser/ceilings-worker.ts). */
+export interface BrowserCeilingsRequest {
+  lane: BrowserLane;
+  threads: number;
+}
+
+export interface BrowserCeilingProbe {
+  batch: number;
+  inWidth: number;
+  outWidth: number;
+  bytesPerCall: number;
+  flopsPerCall: number;
+  p50Ms: number;
+  n: number;
+  runsPerSample: number;
+}
+
+export interface BrowserCeilingsResult {
+  lane: BrowserLane;
+  threads: number;
+  crossOriginIsolated: boolean;
+  adapter: AdapterReport | null;
+  timerResolutionMs: number;
+  probeSet: string;
+  note: string;
+  bandwidthGBps: number;
+  computeGflops: number;
+  ridgeFlopsPerByte: number;
+  bandwidth: BrowserCeilingProbe;
+  compute: BrowserCeilingProbe;
+  measuredAt: string;
+}
+
+export type CeilingsWorkerEvent = { type: "progress"; fraction: number; message: string } | { type: "done"; result: BrowserCeilingsResult } | { type: "error"; message: string; unavailable: boolean };

@@ -1,4 +1,4 @@
-import type { BrowserRunRequest, BrowserRunResult, WorkerEvent } from "./protocol";
+import type { BrowserCeilingsRequest, BrowserCeilingsResult, BrowserRunRequest, BrowserRunResult, CeilingsWorkerEvent, WorkerEvent } from "./protocol";
 
 export class BrowserLaneUnavailable extends Error {
   constructor(message: string) {
@@ -19,9 +19,19 @@ export class RunCancelled extends Error {
  * once: a WASM or WebGPU kernel cannot be interrupted any other way.
  */
 export function runInBrowser(request: BrowserRunRequest, onProgress: (fraction: number, message: string) => void, signal?: AbortSignal): Promise<BrowserRunResult> {
+  // The URL is written out in each call so the bundler finds and builds the worker.
+  return driveWorker<BrowserRunResult>(() => new Worker(new URL("./worker.ts", import.meta.url), { type: "module", name: `inference-lab-${request.lane}` }), request, onProgress, signal);
+}
+
+/** Measures a browser lane's roofline ceilings in a fresh Web Worker (lib/browser/ceilings-worker.ts). */
+export function measureCeilingsInBrowser(request: BrowserCeilingsRequest, onProgress: (fraction: number, message: string) => void, signal?: AbortSignal): Promise<BrowserCeilingsResult> {
+  return driveWorker<BrowserCeilingsResult>(() => new Worker(new URL("./ceilings-worker.ts", import.meta.url), { type: "module", name: `inference-lab-ceilings-${request.lane}` }), request, onProgress, signal);
+}
+
+function driveWorker<R>(create: () => Worker, request: unknown, onProgress: (fraction: number, message: string) => void, signal?: AbortSignal): Promise<R> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new RunCancelled());
-    const worker = new Worker(new URL("./worker.ts", import.meta.url), { type: "module", name: `inference-lab-${request.lane}` });
+    const worker = create();
     const finish = () => {
       worker.terminate();
       signal?.removeEventListener("abort", onAbort);
@@ -31,12 +41,12 @@ export function runInBrowser(request: BrowserRunRequest, onProgress: (fraction: 
       reject(new RunCancelled());
     };
     signal?.addEventListener("abort", onAbort);
-    worker.onmessage = (message: MessageEvent<WorkerEvent>) => {
+    worker.onmessage = (message: MessageEvent<WorkerEvent | CeilingsWorkerEvent>) => {
       const event = message.data;
       if (event.type === "progress") onProgress(event.fraction, event.message);
       else if (event.type === "done") {
         finish();
-        resolve(event.result);
+        resolve(event.result as R);
       } else {
         finish();
         reject(event.unavailable ? new BrowserLaneUnavailable(event.message) : new Error(event.message));

@@ -7,6 +7,8 @@
  */
 import type * as Ort from "onnxruntime-web";
 import { calibrateRunsPerSample, keepSamples, measure, timerResolution } from "@/lib/inference/stats";
+import type { QualityDataHeader } from "@/lib/inference/quality";
+import { reduceOutput, type ReducedOutput } from "@/lib/models/metrics";
 import { getModel, makeInput, type InputTensor } from "@/lib/models/registry";
 import { BUILDS, ORT_BASE } from "./builds";
 import { modelUrl } from "./models";
@@ -195,17 +197,27 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   }
 
   const points: BrowserPoint[] = [];
+  const failures: Array<{ batch: number; reason: string }> = [];
   for (const [index, batch] of request.batches.entries()) {
-    const feeds = index === 0 ? firstFeeds : feedsFor(batch, batch);
-    const call = () => session.run(feeds);
-    post({ type: "progress", fraction: index / request.batches.length, message: `measuring batch ${batch}: warming up` });
-    for (let i = 0; i < request.measure.warmupRuns; i += 1) await call();
-    // After warm-up, so kernel compilation does not make calls look slow and samples too short.
-    const runsPerSample = await calibrateRunsPerSample(call, resolutionMs);
-    const result = await measure(call, { ...request.measure, warmupRuns: 0 }, {
-      runsPerSample,
-      onProgress: (fraction) => post({ type: "progress", fraction: (index + fraction) / request.batches.length, message: `measuring batch ${batch}` }),
-    });
+    let runsPerSample: number;
+    let result: Awaited<ReturnType<typeof measure>>;
+    try {
+      const feeds = index === 0 ? firstFeeds : feedsFor(batch, batch);
+      const call = () => session.run(feeds);
+      post({ type: "progress", fraction: index / request.batches.length, message: `measuring batch ${batch}: warming up` });
+      for (let i = 0; i < request.measure.warmupRuns; i += 1) await call();
+      // After warm-up, so kernel compilation does not make calls look slow and samples too short.
+      runsPerSample = await calibrateRunsPerSample(call, resolutionMs);
+      result = await measure(call, { ...request.measure, warmupRuns: 0 }, {
+        runsPerSample,
+        onProgress: (fraction) => post({ type: "progress", fraction: (index + fraction) / request.batches.length, message: `measuring batch ${batch}` }),
+      });
+    } catch (error) {
+      // Out of memory or a device limit at this batch: a result with its reason; larger batches would fail too.
+      if (index === 0) throw error;
+      failures.push({ batch, reason: (error instanceof Error ? error.message : String(error)).trim().split("\n")[0]!.slice(0, 300) });
+      break;
+    }
     points.push({
       batch,
       latencyMs: result.summary,
@@ -243,6 +255,7 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
       // The adapter we handed ORT is the one it used.
     }
   }
+  const evaluation = request.evaluateUrl ? await evaluate(ort, session, spec.baseId, request.evaluateUrl) : undefined;
   await session.release();
   return {
     environment: {
@@ -258,9 +271,38 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
     },
     phases: { runtimeImportMs, downloadMs, downloadBytes: wasmBinary.byteLength + modelBytes.byteLength, sessionCreateMs, firstRunMs, naiveWallClockMs, nextRunsMs },
     points,
+    failures,
     output,
     unsynchronised,
+    ...(evaluation ? { evaluation } : {}),
   };
+}
+
+/** The held-out set through this session, each batch's first output reduced for the quality metric. */
+async function evaluate(ort: typeof Ort, session: Ort.InferenceSession, baseId: string, url: string): Promise<NonNullable<BrowserRunResult["evaluation"]>> {
+  post({ type: "progress", fraction: 1, message: "scoring on held-out data" });
+  const bytes = await fetchBytes(url, () => undefined);
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as QualityDataHeader;
+  const start = Math.ceil((4 + headerLength) / 4) * 4;
+  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + bytes.byteLength));
+  const name = session.outputNames[0]!;
+  const reduced: ReducedOutput[] = [];
+  let offset = 0;
+  const started = performance.now();
+  for (const batch of header.batches) {
+    const feeds = Object.fromEntries(
+      batch.map((t) => {
+        const size = t.dims.reduce((a, b) => a * b, 1);
+        const tensor = new ort.Tensor("float32", values.subarray(offset, offset + size), t.dims);
+        offset += size;
+        return [t.name, tensor];
+      }),
+    );
+    const out = (await session.run(feeds))[name]!;
+    reduced.push(reduceOutput(baseId, { data: out.data as Float32Array, dims: out.dims }));
+  }
+  return { reduced, labels: header.labels, source: header.source, runMs: performance.now() - started };
 }
 
 self.onmessage = (message: MessageEvent<BrowserRunRequest>) => {

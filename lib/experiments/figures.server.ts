@@ -1,5 +1,9 @@
 import "server-only";
 import type { Summary } from "@/lib/inference/stats";
+import { getLane } from "@/lib/inference/lanes.server";
+import { QUALITY_VARIANTS } from "@/lib/inference/quality";
+import { measuredQuality } from "@/lib/inference/quality.server";
+import { isServerLaneId } from "@/lib/lanes";
 import { getModel } from "@/lib/models/registry";
 import { dollarsPerMillion, figureKey, type Figures } from "./figures";
 import { kneeOf } from "./sweep";
@@ -94,4 +98,21 @@ export function int8Speedups<R extends { lane: string; modelId: string; figures:
     const int8 = run.figures.p50Ms;
     return fp32 !== undefined && int8 !== undefined && int8 > 0 ? { ...run, figures: { ...run.figures, int8Speedup: fp32 / int8 } } : run;
   });
+}
+
+/**
+ * int8 quality on a server lane: what this server measured for the variant on
+ * that lane (POST /api/quality, which the quantization experiment calls before
+ * saving). A figure the request posted is never used; none measured, none stored.
+ */
+export async function withQuality<R extends { lane: string; modelId: string; figures: Figures; verified: boolean }>(runs: R[]): Promise<R[]> {
+  return Promise.all(
+    runs.map(async (run) => {
+      if (!run.verified || !QUALITY_VARIANTS.includes(run.modelId)) return run;
+      const { int8Quality: _posted, ...rest } = run.figures;
+      const laneId = run.lane.replace(/^server-/, "");
+      const measured = isServerLaneId(laneId) ? measuredQuality(run.modelId, await getLane(laneId)) : null;
+      return { ...run, figures: measured ? { ...rest, int8Quality: measured.metric.value } : rest };
+    }),
+  );
 }

@@ -16,7 +16,7 @@ import { isServerLaneKey, type LaneKey, SERVER_LANES, type StoredLane } from "@/
 export { isServerLaneKey, LANE_KEYS, LANE_TITLES, type LaneKey, storedLane } from "@/lib/lanes";
 
 /** The fields of a server lane the lane status reads: a view of the declared wire type, so a server change breaks it. */
-export type ServerLaneInfo = Pick<WireLaneInfo, "id" | "available" | "reason" | "device" | "software">;
+export type ServerLaneInfo = Pick<WireLaneInfo, "id" | "available" | "reason" | "device" | "software"> & Partial<Pick<WireLaneInfo, "threads">>;
 
 /** The part of GET /api/capabilities (WireCapabilities) the lane status reads. */
 export interface Capabilities {
@@ -93,6 +93,10 @@ export interface LaneResult {
     sessionReused: boolean;
   };
   points: ResultPoint[];
+  /** What stopped a sweep below its largest batch, in plain words (null: nothing did). */
+  cappedBy?: string | null;
+  /** Batches the lane refused (out of memory, a device limit), each with its reason. */
+  failures?: Array<{ batch: number; reason: string }>;
   /** The browser's clock as measured in the worker; null for server lanes (Node's clock resolves well under a microsecond). */
   timer: { resolutionMs: number; crossOriginIsolated: boolean } | null;
   environment: Record<string, unknown>;
@@ -118,6 +122,8 @@ export interface RunPlan {
   coldStart?: { runs: number };
   /** Browser WebGPU lane: also time calls whose outputs stay on the GPU. */
   unsynchronised?: boolean;
+  /** Intra-op threads for the server CPU lane (1 … cores); unset: all cores. Other lanes ignore it. */
+  threads?: number;
 }
 
 /** Progress of one lane's work: the fraction done and what it is doing. */

@@ -10,8 +10,10 @@ import { deviceLabel } from "./components/lane-group-row";
 import { ResultActions } from "./components/result-actions";
 import { BrowserEnvironmentNote, TimerNote } from "./components/result-notes";
 import { LaneRunControls } from "./components/run-controls";
+import { useLabContext } from "./hooks/lab-context";
 import { useLaneRuns } from "./hooks/lane-runs";
 import { laneRecord, pageEnvironment, resultRows } from "./records";
+import { ServerThreadsField } from "./threads-field";
 
 export interface LatencyExperimentProps {
   model?: string;
@@ -37,11 +39,13 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
   const measure: MeasureOptions = { ...DEFAULT_MEASURE, minRuns: minRuns ?? DEFAULT_MEASURE.minRuns, minDurationMs: minDurationMs ?? DEFAULT_MEASURE.minDurationMs, warmupRuns: warmupRuns ?? DEFAULT_MEASURE.warmupRuns };
   // Server sessions are shared and usually warm: a learner who asks gets a session of their own, so the diamond is their cold start.
   const [cold, setCold] = useState(false);
+  const [threads, setThreads] = useState<number | undefined>(undefined);
+  const cores = useLabContext().capabilities?.lanes.find((l) => l.id === "cpu")?.threads?.max ?? null;
   const runs = useLaneRuns({
     model,
     lanes,
     experiment: "latency",
-    plan: () => ({ modelId: model, batches: [batch], measure, returnOutput: true, flopsPerItem: spec?.flopsPerItem, ...(cold ? { coldStart: { runs: 10 } } : {}) }),
+    plan: () => ({ modelId: model, batches: [batch], measure, returnOutput: true, flopsPerItem: spec?.flopsPerItem, threads, ...(cold ? { coldStart: { runs: 10 } } : {}) }),
     record: (r, finished) => laneRecord(model, r, { output: undefined, agreementVsServerCpu: agreement(finished).get(r.key) ?? null }),
   });
   const { probe, results, saved } = runs;
@@ -58,6 +62,7 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
         <label className="cold-start-option">
           <input type="checkbox" name="cold-start" checked={cold} disabled={runs.run.running} onChange={(e) => setCold(e.target.checked)} /> Start the server lanes cold: a new session for this run alone, so its creation and first run are yours, not an earlier learner&apos;s
         </label>
+        <ServerThreadsField cores={cores} value={threads} onChange={setThreads} disabled={runs.run.running} />
       </LaneRunControls>
       {results.length > 0 && (
         <>
@@ -83,6 +88,7 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
                   <tr key={r.key} data-lane={r.key}>
                     <th scope="row">
                       {r.title}
+                      {r.key === "server-cpu" && r.threads ? <span data-field="threads">, {plural(r.threads, "thread")}</span> : null}
                       <span className="cell-note" data-field="device">
                         {deviceLabel(r)}
                       </span>

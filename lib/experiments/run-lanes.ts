@@ -36,6 +36,8 @@ async function runBrowserLane(key: BrowserLaneKey, plan: RunPlan, probe: Browser
     threads: env.threads,
     phases: { downloadMs: result.phases.downloadMs, downloadBytes: result.phases.downloadBytes, sessionCreateMs: result.phases.sessionCreateMs, firstRunMs: result.phases.firstRunMs, sessionReused: false },
     points: result.points.map((p) => ({ batch: p.batch, latencyMs: p.latencyMs, itemsPerSecond: p.itemsPerSecond, gflopsPerSecond: gflops(plan.flopsPerItem, p.batch, p.latencyMs.p50), samplesMs: p.samplesMs, cappedEarly: p.cappedEarly, runsPerSample: p.runsPerSample })),
+    failures: result.failures ?? [],
+    cappedBy: result.failures?.length ? `batch ${result.failures[0]!.batch} failed (${result.failures[0]!.reason}), so the sweep stopped at batch ${result.failures[0]!.batch / 2}` : null,
     timer: { resolutionMs: env.timerResolutionMs, crossOriginIsolated: env.crossOriginIsolated },
     environment: { ...env, runtimeImportMs: result.phases.runtimeImportMs },
     benchmarkRunId: null,
@@ -49,7 +51,8 @@ async function runServerLane(key: ServerLaneKey, plan: RunPlan, onProgress: Prog
   const laneId = serverLaneIdOf(key);
   const sweep = plan.batches.length > 1;
   const scenario = sweep ? { kind: "offline", maxBatch: Math.max(...plan.batches), ...plan.measure } : { kind: "single-stream", batch: plan.batches[0]!, ...plan.measure };
-  const job = await runServerJob({ model: plan.modelId, lane: laneId, scenario, ...(plan.coldStart ? { coldStart: plan.coldStart } : {}) }, onProgress, signal);
+  const threads = laneId === "cpu" && plan.threads !== undefined ? { threads: plan.threads } : {};
+  const job = await runServerJob({ model: plan.modelId, lane: laneId, ...threads, scenario, ...(plan.coldStart ? { coldStart: plan.coldStart } : {}) }, onProgress, signal);
   const s = job.results!.scenario;
   if (s.kind !== scenario.kind) throw new Error(`the server answered a ${s.kind} result to a ${scenario.kind} request`);
   const points: ResultPoint[] =
@@ -75,7 +78,7 @@ async function runServerLane(key: ServerLaneKey, plan: RunPlan, onProgress: Prog
     software: job.lane.software === true,
     // Any lane that may be a GPU: an unknown software flag is never presented as hardware or software.
     softwareUnknown: SERVER_LANES[laneId].kind !== "CPU" && job.lane.software === null,
-    threads: null,
+    threads: job.request.threads ?? null,
     phases: {
       downloadMs: null,
       downloadBytes: null,
@@ -84,6 +87,7 @@ async function runServerLane(key: ServerLaneKey, plan: RunPlan, onProgress: Prog
       sessionReused: !job.results!.session.created,
     },
     points,
+    ...(s.kind === "offline" ? { cappedBy: s.cappedBy, failures: s.failures } : {}),
     timer: null,
     environment: { server: true, lane: job.lane },
     benchmarkRunId: job.id,

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { db, dbReady } from "@/lib/db/client.server";
 import { HttpError } from "@/lib/http/errors";
 import type { Figures } from "./figures";
-import { figuresOfBenchmark, int8Speedups, type StoredBenchmarkResults, withCost } from "./figures.server";
+import { figuresOfBenchmark, int8Speedups, type StoredBenchmarkResults, withCost, withQuality } from "./figures.server";
 import type { ExperimentKind, LaneRunRecord, SaveResultsBody, StoredResult } from "./schema";
 
 /**
@@ -15,8 +15,8 @@ export async function saveResults(body: SaveResultsBody, owner: { userId: string
   const userId = "userId" in owner ? owner.userId : null;
   const visitorId = "visitorId" in owner ? owner.visitorId : null;
   await dbReady();
-  const checked = await Promise.all(body.runs.map((run, index) => (run.lane.startsWith("server-") ? withServerFigures(run, index, owner) : { ...run, figures: { ...browserFigures(run), ...run.figures }, verified: false })));
-  const runs = int8Speedups(checked);
+  const checked: Array<LaneRunRecord & { figures: Figures; verified: boolean }> = await Promise.all(body.runs.map((run, index) => (run.lane.startsWith("server-") ? withServerFigures(run, index, owner) : { ...run, figures: { ...browserFigures(run), ...run.figures }, verified: false })));
+  const runs = body.experiment === "quantization" ? await withQuality(int8Speedups(checked)) : checked;
   const ids = runs.map(() => randomUUID());
   await db.$transaction(
     runs.map((run, index) =>

@@ -19,3 +19,16 @@ export function kneeOf(points: ResultPoint[]): ResultPoint | null {
   const best = Math.max(...points.map((p) => p.itemsPerSecond));
   return [...points].sort((a, b) => a.batch - b.batch).find((p) => p.itemsPerSecond >= 0.9 * best) ?? null;
 }
+
+/**
+ * The batch with the most throughput whose p99 latency per call stays within
+ * the budget: what a service with that latency target should run. Null when
+ * even the smallest batch is over it.
+ */
+export function bestUnderBudget(points: ResultPoint[], budgetMs: number): ResultPoint | null {
+  const within = points.filter((p) => p.latencyMs.p99 <= budgetMs);
+  return within.length ? within.reduce((a, b) => (b.itemsPerSecond > a.itemsPerSecond ? b : a)) : null;
+}
+
+/** Models the sweep offers by default: small and cached, conv-heavy, memory-bound, and a real OCR network with large outputs. */
+export const SWEEP_MODELS = ["digits-mlp", "digits-cnn", "mlp-wide", "ocr-rec"] as const;

@@ -140,6 +140,10 @@ export class JobManager {
   private readonly running = new Map<string, Job>();
   private readonly queues = new Map<string, Job[]>();
 
+  /** Exclusive measurements holding or waiting for each resource (runExclusive). */
+  private readonly exclusive = new Map<string, number>();
+  private readonly exclusiveTurns = new Map<string, Promise<void>>();
+
   private heartbeatTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -187,6 +191,9 @@ export class JobManager {
     const scenario = toScenario(request);
     if (scenario.kind === "single-stream" && scenario.batch > model.maxBatch) {
       throw new HttpError(413, `batch of ${scenario.batch} is over this model's cap of ${model.maxBatch}`);
+    }
+    if (scenario.kind === "offline" && scenario.maxBatch > model.maxBatch) {
+      throw new HttpError(413, `scenario.maxBatch of ${scenario.maxBatch} is over model ${model.id}'s cap of ${model.maxBatch}`);
     }
     if (scenario.kind === "server" && scenario.batching && scenario.batching.maxBatchSize > model.maxBatch) {
       throw new HttpError(413, `maxBatchSize ${scenario.batching.maxBatchSize} is over this model's cap of ${model.maxBatch}`);
@@ -264,8 +271,35 @@ export class JobManager {
     });
   }
 
+  /**
+   * Runs `work` with the resource to itself, between jobs: no benchmark job
+   * starts on it from the moment this is asked until it returns (measurements
+   * that are not jobs, such as the roofline ceilings, would corrupt and be
+   * corrupted by one). Callers take turns in order.
+   */
+  async runExclusive<T>(resource: string, work: () => Promise<T>): Promise<T> {
+    this.exclusive.set(resource, (this.exclusive.get(resource) ?? 0) + 1);
+    const previous = this.exclusiveTurns.get(resource) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    this.exclusiveTurns.set(resource, previous.then(() => mine));
+    await previous;
+    try {
+      while (this.running.has(resource)) await new Promise((resolve) => setTimeout(resolve, 50));
+      return await work();
+    } finally {
+      const left = this.exclusive.get(resource)! - 1;
+      if (left === 0) {
+        this.exclusive.delete(resource);
+        this.exclusiveTurns.delete(resource);
+      } else this.exclusive.set(resource, left);
+      release();
+      this.pump(resource);
+    }
+  }
+
   private pump(resource: string): void {
-    if (this.running.has(resource)) return;
+    if (this.running.has(resource) || this.exclusive.has(resource)) return;
     const next = this.queues.get(resource)?.shift();
     if (!next) return;
     this.running.set(resource, next);

@@ -103,19 +103,44 @@ export function offlineBatches(runner: Runner, requested: number): { batches: nu
   const cap = Math.min(requested, modelCap, memoryCap);
   const batches: number[] = [];
   for (let b = 1; b <= cap; b *= 2) batches.push(b);
-  const cappedBy = cap === requested ? null : cap === modelCap ? `the model's maxBatch (${modelCap})` : `memory (${OFFLINE_MAX_TENSOR_BYTES / 2 ** 20} MiB of tensors)`;
+  const cappedBy =
+    cap === requested
+      ? null
+      : cap === modelCap
+        ? runner.model.batchAxis === null
+          ? "this model takes one item per call (it has no batch axis), so there is nothing to sweep"
+          : `this model takes at most ${modelCap} items per call (its maxBatch), so the sweep stops there`
+        : `memory: the next batch would need more than ${OFFLINE_MAX_TENSOR_BYTES / 2 ** 20} MiB of input and output tensors, the sweep's limit`;
   return { batches, cappedBy };
 }
 
+/** The runtime's complaint in one line, for a learner: the first line, bounded. */
+function failureReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.trim().split("\n")[0]!.slice(0, 300);
+}
+
 export async function runOffline(runner: Runner, scenario: OfflineScenario, hooks: RunHooks = {}): Promise<OfflineResult> {
-  const { batches, cappedBy } = offlineBatches(runner, scenario.maxBatch);
+  const planned = offlineBatches(runner, scenario.maxBatch);
+  const { batches } = planned;
+  let { cappedBy } = planned;
   const points: OfflinePoint[] = [];
+  const failures: OfflineResult["failures"] = [];
   for (const [index, batch] of batches.entries()) {
-    const feeds = generateFeeds(runner.model, batch, batch);
-    const result = await measure(() => runner.run(feeds), scenario.measure, {
-      signal: hooks.signal,
-      onProgress: (fraction) => hooks.onProgress?.((index + fraction) / batches.length, `batch ${batch}`),
-    });
+    let result: MeasureResult;
+    try {
+      const feeds = generateFeeds(runner.model, batch, batch);
+      result = await measure(() => runner.run(feeds), scenario.measure, {
+        signal: hooks.signal,
+        onProgress: (fraction) => hooks.onProgress?.((index + fraction) / batches.length, `batch ${batch}`),
+      });
+    } catch (error) {
+      if (error instanceof AbortedError || hooks.signal?.aborted) throw error;
+      // Out of memory or a lane's limit: the batch's result is its reason, and larger batches would fail too.
+      failures.push({ batch, reason: failureReason(error) });
+      cappedBy = `batch ${batch} failed (${failureReason(error)}), so the sweep stopped at batch ${batch / 2}`;
+      break;
+    }
     const flops = runner.model.flopsPerItem ? runner.model.flopsPerItem * batch : undefined;
     points.push({
       batch,
@@ -126,8 +151,9 @@ export async function runOffline(runner: Runner, scenario: OfflineScenario, hook
       cappedEarly: result.cappedEarly,
     });
   }
+  if (points.length === 0) throw new Error(`batch 1 failed: ${failures[0]?.reason ?? "no result"}`);
   const best = points.reduce((a, b) => (b.itemsPerSecond > a.itemsPerSecond ? b : a), points[0]!);
-  return { kind: "offline" as const, points, cappedBy, bestBatch: best.batch, bestItemsPerSecond: best.itemsPerSecond };
+  return { kind: "offline" as const, points, cappedBy, failures, bestBatch: best.batch, bestItemsPerSecond: best.itemsPerSecond };
 }
 
 interface RequestRecord {

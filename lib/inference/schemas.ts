@@ -119,3 +119,17 @@ export const benchmarkRequestSchema = z
   .strict();
 
 export type BenchmarkRequest = z.infer<typeof benchmarkRequestSchema>;
+
+/** POST /api/ceilings: measure (or return the cached) roofline ceilings of one server lane. */
+export const ceilingsRequestSchema = z
+  .object({
+    lane: laneField,
+    threads: threadsField,
+    /** True: measure again even when this lane, device and thread count have a cached result. */
+    remeasure: z.boolean().default(false),
+  })
+  .strict();
+
+export type CeilingsRequest = z.infer<typeof ceilingsRequestSchema>;
+
+export const modelMemoryQuerySchema = z.object({ model: modelField }).strict();

@@ -127,7 +127,7 @@ class RemoteRunner extends BaseRunner {
 /** Each lane's onnxruntime execution provider; null for a lane that is not onnxruntime in this process. The compiler asks for a new lane's entry. */
 const PROVIDERS: Record<LaneId, string | null> = { cpu: "cpu", cuda: "cuda", webgpu: "webgpu", remote: null };
 
-function providerFor(lane: LaneId): string {
+export function providerFor(lane: LaneId): string {
   const provider = PROVIDERS[lane];
   if (provider === null) throw new Error(`lane ${lane} has no onnxruntime execution provider`);
   return provider;
@@ -141,7 +141,8 @@ export function runnerKey(model: InferenceModel, lane: LaneId, threads: number |
   return `${model.id}|${model.file}|${lane}|${threads ?? "-"}`;
 }
 
-function resolveThreads(lane: LaneInfo, requested: number | undefined): number | null {
+/** The cpu lane's intra-op threads (all cores by default); other lanes refuse the option (400). */
+export function resolveThreads(lane: LaneInfo, requested: number | undefined): number | null {
   if (lane.id !== "cpu") {
     if (requested !== undefined) throw new HttpError(400, `threads applies to the cpu lane only, not ${lane.id}`);
     return null;

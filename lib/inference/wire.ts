@@ -86,8 +86,10 @@ export interface OfflinePoint extends WireThroughput {
 export interface OfflineResult {
   kind: "offline";
   points: OfflinePoint[];
-  /** What stopped the sweep below the requested largest batch, or null. */
+  /** What stopped the sweep below the requested largest batch, in plain words, or null. */
   cappedBy: string | null;
+  /** Batches that failed (out of memory, a lane's limit), each with the runtime's reason; the sweep stops at the first. */
+  failures: Array<{ batch: number; reason: string }>;
   bestBatch: number;
   bestItemsPerSecond: number;
 }
@@ -193,4 +195,41 @@ export interface WireJobSnapshot {
   results: { session: WireSessionPhase; scenario: ScenarioResult; coldStart?: WireColdStart } | null;
   error: string | null;
   persisted: boolean;
+}
+
+/** One ceiling probe as measured: what it moved or computed per call and how fast. */
+export interface WireCeilingProbe {
+  batch: number;
+  inWidth: number;
+  outWidth: number;
+  bytesPerCall: number;
+  flopsPerCall: number;
+  p50Ms: number;
+  n: number;
+}
+
+/** POST /api/ceilings: a lane's measured roofline ceilings (cached per lane, device and threads). */
+export interface WireCeilings {
+  lane: { id: ServerLaneId; device: string | null; software: boolean | null };
+  threads: number | null;
+  /** Which probe sizes (lib/models/ceiling-probes.ts) and why. */
+  probeSet: string;
+  note: string;
+  bandwidthGBps: number;
+  computeGflops: number;
+  ridgeFlopsPerByte: number;
+  bandwidth: WireCeilingProbe;
+  compute: WireCeilingProbe;
+  measuredAt: string;
+  /** True when this answer came from the cache rather than a measurement just now. */
+  cached: boolean;
+}
+
+/** GET /api/model-memory?model=…: a model's measured activation footprint. */
+export interface WireModelMemory {
+  model: string;
+  fixedBytes: number;
+  perItemBytes: number;
+  /** How it was measured, in words. */
+  method: string;
 }

@@ -65,7 +65,55 @@ const resolvers = new Map<string, ResultResolver>([
 
   // ---- Lesson 7 (cost, power and TCO), named <figure>-<experiment>-<lane>. ----
   ["digits-mlp-b1-joules-per-inference-cost-server-cpu", joulesPerInference("digits-mlp", 1, "server-cpu")],
+
+  // ── Curriculum lessons 3 and 4 (issue 15): named <figure>-<experiment>-<lane>. Each reads the learner's
+  // latest verified server-CPU run of that lesson's own experiment and model (see latestInLesson below),
+  // so a run of the same experiment in another lesson, or on another model, is never the key.
+  // Lesson 3 (latency-vs-throughput): requests/s one stream sustains, 1000 ÷ its median latency in ms.
+  ["rate-from-p50-latency-server-cpu", latestInLesson({ lesson: "latency-vs-throughput", experiment: "latency", model: "digits-mlp" }, (row) => (row.p50Ms && row.p50Ms > 0 ? 1000 / row.p50Ms : null))],
+  // Lesson 3: the highest throughput (requests/s) of any load level in the serving run.
+  ["max-throughput-serving-server-cpu", latestInLesson({ lesson: "latency-vs-throughput", experiment: "serving", model: "digits-mlp" }, (row) => row.throughput)],
+  // Lesson 4 (batching): the highest throughput (items/s) of the mlp-wide sweep, at whichever batch reached it.
+  ["best-throughput-batch-sweep-server-cpu", latestInLesson({ lesson: "batching", experiment: "batch-sweep", model: "mlp-wide" }, (row) => row.throughput)],
+  // Lesson 4: best throughput ÷ batch-1 throughput of the mlp-wide sweep, batch 1 read from the server's own benchmark record.
+  ["batching-gain-batch-sweep-server-cpu", latestInLesson({ lesson: "batching", experiment: "batch-sweep", model: "mlp-wide" }, batchingGain)],
 ]);
+
+// ── Curriculum lessons 3 and 4 (issue 15): helpers of the resolvers above (function declarations, hoisted).
+
+interface LessonRow {
+  batchSize: number | null;
+  p50Ms: number | null;
+  throughput: number | null;
+  benchmarkRunId: string | null;
+}
+
+/** One figure of the learner's latest verified run of one lesson's experiment on one model, on the server's CPU. */
+function latestInLesson(scope: { lesson: string; experiment: string; model: string }, figure: (row: LessonRow) => number | null | Promise<number | null>): ResultResolver {
+  return async (userId) => {
+    await dbReady();
+    const row = await db.experimentResult.findFirst({
+      where: { userId, lessonSlug: scope.lesson, experiment: scope.experiment, modelId: scope.model, lane: "server-cpu", verified: true },
+      orderBy: { createdAt: "desc" },
+      select: { batchSize: true, p50Ms: true, throughput: true, benchmarkRunId: true },
+    });
+    return row ? figure(row) : null;
+  };
+}
+
+/**
+ * Best throughput ÷ batch-1 throughput of a sweep. The row's own throughput is the
+ * server-verified best; batch 1 comes from the benchmark run the server recorded
+ * (never from the results JSON a browser sent).
+ */
+async function batchingGain(row: LessonRow): Promise<number | null> {
+  if (!row.benchmarkRunId || !row.throughput) return null;
+  const run = await db.benchmarkRun.findUnique({ where: { id: row.benchmarkRunId }, select: { results: true } });
+  if (!run?.results) return null;
+  const points = (JSON.parse(run.results) as { scenario?: { points?: Array<{ batch?: number; itemsPerSecond?: number }> } }).scenario?.points ?? [];
+  const single = points.find((p) => p.batch === 1)?.itemsPerSecond;
+  return typeof single === "number" && single > 0 ? row.throughput / single : null;
+}
 
 export const RESULT_RESOLVER_NAMES: readonly string[] = [...resolvers.keys()];
 

@@ -185,17 +185,6 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     expect(joules).toBeCloseTo(100 / throughput, 4);
   });
 
-  it("draws a roofline of achieved GFLOP/s against the measured peak", async () => {
-    const { page } = browser;
-    await page.goto(SWEEP_PAGE);
-    await setLanes(page, "roofline", ["server-cpu", "browser-wasm"]);
-    await page.locator('[data-experiment="roofline"]').getByRole("button", { name: "Run" }).click();
-    await expect.poll(() => page.locator('[data-testid="roofline-table"] tr[data-batch]').count(), { timeout: 110_000 }).toBe(18);
-    const text = await page.locator('[data-testid="roofline-table"]').innerText();
-    expect(text).toMatch(/100%/);
-    expect(Number(await page.locator('[data-testid="roofline-table"] tr[data-lane="server-cpu"][data-batch="256"] [data-field="gflops"]').innerText())).toBeGreaterThan(0);
-  });
-
   it("serves with a dynamic batcher on the server and splits queue from compute time", async () => {
     const { page } = browser;
     await page.goto(LATENCY_PAGE);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { openBrowser, type LabBrowser } from "./browser";
+import { laneAvailable, setLanes } from "./lab-page";
 
 const QUANTIZATION_TITLE = "Quantization: when int8 helps, when it does nothing, and when it breaks the model";
 const COST_TITLE = "Cost, power and total cost of ownership, per inference";
@@ -19,10 +20,15 @@ describe("lessons in a real browser", () => {
     const { page } = browser;
     await page.goto(baseUrl);
     const titles = await page.locator(".lesson-card h3").allTextContents();
-    expect(titles.slice(0, 2)).toEqual(["CPU or GPU? Start from a measurement", "Latency is a distribution, not a number"]);
+    expect(titles.slice(0, 4)).toEqual([
+      "CPU or GPU? Start from a measurement",
+      "Latency is a distribution, not a number",
+      "Latency and throughput are different questions",
+      "Batching: sharing the cost of a call",
+    ]);
     // Lessons 6 and 7 of the curriculum follow, in their declared order.
     const quantization = titles.indexOf(QUANTIZATION_TITLE);
-    expect(quantization).toBeGreaterThan(1);
+    expect(quantization).toBeGreaterThan(3);
     expect(titles.indexOf(COST_TITLE)).toBeGreaterThan(quantization);
     await expect.poll(() => page.locator(".lesson-card").first().innerText()).toMatch(/\d+ min read/);
 
@@ -61,6 +67,136 @@ describe("lessons in a real browser", () => {
     expect(response?.status()).toBe(404);
     expect(await page.locator("h1").innerText()).toBe("Page not found");
   });
+});
+
+describe("curriculum lessons 3 and 4 in a real browser", () => {
+  const num = (text: string) => Number(text.replace(/,/g, "").trim());
+
+  /** A signed-in learner, so runs are stored against the account the quiz grades. */
+  async function signedIn(email: string): Promise<LabBrowser> {
+    const learner = await openBrowser();
+    await learner.page.goto(`${baseUrl}/sign-up`);
+    await learner.page.getByLabel("Email").fill(email);
+    await learner.page.getByLabel(/^Password/).fill("curriculum password");
+    await learner.page.getByRole("button", { name: "Sign up" }).click();
+    await learner.page.waitForURL(`${baseUrl}/`);
+    return learner;
+  }
+
+  /** Answers one numeric question, submits, and returns that question's feedback item. */
+  async function answerOwnResult(page: LabBrowser["page"], quizId: string, unit: RegExp, value: number, promptText: string) {
+    const quiz = page.getByTestId(`quiz-${quizId}`);
+    await expect.poll(() => quiz.getByRole("button", { name: "Submit answers" }).isEnabled(), { timeout: 20_000 }).toBe(true);
+    await quiz.getByLabel(unit).fill(String(value));
+    await quiz.getByRole("button", { name: "Submit answers" }).click();
+    await expect.poll(() => page.getByTestId("quiz-status").innerText(), { timeout: 20_000 }).toMatch(/^Submitted\./);
+    return page.locator('[data-testid="quiz-feedback"] > ol > li', { hasText: promptText });
+  }
+
+  it("latency vs throughput: measures one stream and a serving sweep, reads them back, and grades a question on the learner's own run", async () => {
+    const learner = await signedIn("lesson3@example.com");
+    try {
+      const { page } = learner;
+      await page.goto(`${baseUrl}/lessons/latency-vs-throughput`);
+      expect(await page.locator('a[rel="prev"]').innerText()).toContain("Latency is a distribution");
+      expect(await page.locator('a[rel="next"]').innerText()).toContain("Batching");
+      const figure = page.getByTestId("littles-law-figure").locator('svg[role="img"]');
+      expect((await figure.getAttribute("aria-label"))!.length).toBeGreaterThan(100);
+
+      // Predict, then measure one stream on the server CPU and compare.
+      await page.getByRole("button", { name: "1,000 to 10,000 requests/s" }).click();
+      await page.getByRole("button", { name: "Compare with my run" }).click();
+      await expect.poll(() => page.getByTestId("prediction-check").innerText()).toMatch(/^No server-CPU result yet/);
+      expect(await laneAvailable(page, "latency", "server-cpu")).toBe(true);
+      await setLanes(page, "latency", ["server-cpu"]);
+      await page.locator('[data-experiment="latency"]').getByRole("button", { name: "Run" }).click();
+      const p50Cell = page.locator('[data-testid="latency-table"] tr[data-lane="server-cpu"] [data-field="p50"]');
+      await p50Cell.waitFor({ timeout: 110_000 });
+      const p50 = num(await p50Cell.innerText());
+      expect(p50).toBeGreaterThan(0);
+      await expect.poll(() => page.locator('[data-experiment="latency"] a.permalink').count(), { timeout: 10_000 }).toBe(1);
+      await page.getByRole("button", { name: "Compare with my run" }).click();
+      await expect.poll(() => page.getByTestId("prediction-check").innerText()).toContain(`median call took ${await p50Cell.innerText()} ms`);
+
+      // Serving with batching off; the reader applies Little's law to the learner's own rows.
+      const serving = page.locator('[data-experiment="serving"]');
+      await setLanes(page, "serving", ["server-cpu"]);
+      await serving.getByLabel("Max batch").selectOption("1");
+      await serving.getByRole("button", { name: "Run" }).click();
+      await expect.poll(() => page.locator('[data-testid="serving-table"] tr[data-concurrency]').count(), { timeout: 110_000 }).toBe(5);
+      await expect.poll(() => serving.locator("a.permalink").count(), { timeout: 10_000 }).toBe(1);
+      await page.getByRole("button", { name: "Read my serving run" }).click();
+      const little = page.locator('[data-testid="littles-law-table"] tr[data-concurrency]');
+      await expect.poll(() => little.count()).toBe(5);
+      // A closed loop keeps N requests inside: throughput × mean latency (from the stored result) comes back as N.
+      for (const n of [1, 2, 4, 8, 16]) {
+        const little = num(await page.locator(`[data-testid="littles-law-table"] tr[data-concurrency="${n}"] [data-field="little-mean"]`).innerText());
+        expect(little, `${n} clients`).toBeGreaterThan(n * 0.8);
+        expect(little, `${n} clients`).toBeLessThan(n * 1.2);
+      }
+      await page.getByLabel("Your p99 budget (ms)").fill("100000");
+      await expect.poll(() => page.getByTestId("budget-answer").innerText()).toMatch(/your run sustained at most [\d,.]+ requests\/s/);
+
+      // The result-backed question is right with the learner's own number, read from the table.
+      const feedback = await answerOwnResult(page, "latency-vs-throughput", /Your answer \(req\/s, one stream\)/, Number((1000 / p50).toPrecision(4)), "From your server-CPU median");
+      expect(await feedback.getAttribute("class")).toBe("right");
+      expect(await feedback.innerText()).toMatch(/^Right:/);
+    } finally {
+      await learner.close();
+    }
+  });
+
+  // The wide MLP's sweep does 17 GFLOP per batch-256 call: on two shared cores it alone can take a minute.
+  it("batching: sweeps the memory-bound model on the server CPU, reads the learner's bandwidth and gain, and grades their best throughput", { timeout: 300_000 }, async () => {
+    const learner = await signedIn("lesson4@example.com");
+    try {
+      const { page } = learner;
+      await page.goto(`${baseUrl}/lessons/batching`);
+      for (const id of ["batching-figure", "pipeline-figure"]) expect((await page.getByTestId(id).locator('svg[role="img"]').getAttribute("aria-label"))!.length).toBeGreaterThan(100);
+      const wide = page.locator('[data-experiment="batch-sweep"]').first();
+      expect(await wide.getAttribute("aria-label")).toMatch(/Wide MLP.*batch 1 to 256/);
+      // The wide MLP is server-only: the browser lanes say why instead of offering to download 134 MB.
+      expect(await wide.locator('li[data-lane="browser-wasm"]').getAttribute("data-available")).toBe("false");
+
+      await page.getByRole("button", { name: "4× to 16×" }).click();
+      await lanesAndRun(page);
+      const rows = page.locator('[data-testid="sweep-table"] tr[data-lane="server-cpu"][data-batch]');
+      await expect.poll(() => rows.count(), { timeout: 240_000 }).toBe(9);
+      const batches = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+      const throughputs = await Promise.all(batches.map(async (b) => num(await page.locator(`[data-testid="sweep-table"] tr[data-lane="server-cpu"][data-batch="${b}"] [data-field="throughput"]`).innerText())));
+      const best = Math.max(...throughputs);
+      // A memory-bound layer batched on a CPU: the best batch beats batch 1 by a wide margin.
+      expect(best).toBeGreaterThan(2 * throughputs[0]!);
+      await expect.poll(() => wide.locator("a.permalink").count(), { timeout: 10_000 }).toBe(1);
+      await page.getByRole("button", { name: "Compare with my run" }).click();
+      await expect.poll(() => page.getByTestId("prediction-check").innerText()).toMatch(/at batch 1 and [\d,.]+ items\/s at batch 64: [\d.]+×/);
+      await page.getByRole("button", { name: "Read my sweep" }).first().click();
+      const reading = page.getByTestId("sweep-reading").first();
+      await expect.poll(() => reading.locator('[data-field="bandwidth"]').innerText()).toMatch(/^[\d,.]+ GB\/s$/);
+      expect(num((await reading.locator('[data-field="best"]').innerText()).split(" items/s")[0]!)).toBe(best);
+
+      const knee = Number(await page.locator('[data-testid="sweep-table"] tr[data-lane="server-cpu"][data-batch]', { hasText: "knee" }).getAttribute("data-batch"));
+      await expect.poll(() => page.getByTestId("quiz-batching").getByRole("button", { name: "Submit answers" }).isEnabled(), { timeout: 20_000 }).toBe(true);
+      await page.getByTestId("quiz-batching").getByLabel(/Your answer \(knee batch\)/).fill(String(knee));
+      const feedback = await answerOwnResult(page, "batching", /Your answer \(items\/s, best\)/, best, "What was your server CPU's highest throughput in that sweep");
+      expect(await feedback.getAttribute("class")).toBe("right");
+      const kneeFeedback = page.locator('[data-testid="quiz-feedback"] > ol > li', { hasText: "which batch did the table mark as the knee" });
+      expect(await kneeFeedback.getAttribute("class")).toBe("right");
+    } finally {
+      await learner.close();
+    }
+  });
+
+  async function lanesAndRun(page: LabBrowser["page"]) {
+    const wide = page.locator('[data-experiment="batch-sweep"]').first();
+    await expect.poll(() => wide.locator('li[data-lane="server-cpu"]').getAttribute("data-available"), { timeout: 20_000 }).toBe("true");
+    for (const box of await wide.locator('input[name="lane"]').all()) {
+      if (await box.isDisabled()) continue;
+      if ((await box.getAttribute("value")) === "server-cpu") await box.check();
+      else await box.uncheck();
+    }
+    await wide.getByRole("button", { name: "Run" }).click();
+  }
 });
 
 describe("lessons 6 and 7: predict, measure on a real lane, and be graded on one's own result", () => {

@@ -6,7 +6,7 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 type QuizJson = { id: string; questions: Array<{ explanation?: string; choices?: Array<{ explanation: string }> }> };
 
 /** The lessons' real quiz files, keys and explanations included. */
-export const quizzes = ["cpu-or-gpu", "latency-is-a-distribution"].map(
+export const quizzes = ["cpu-or-gpu", "latency-is-a-distribution", "latency-vs-throughput", "batching"].map(
   (slug) => JSON.parse(readFileSync(path.join(root, "content", "lessons", slug, "quiz.json"), "utf8")) as QuizJson,
 );
 

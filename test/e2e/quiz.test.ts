@@ -38,7 +38,7 @@ describe("no answer key reaches the browser before submitting", () => {
         ),
       );
     });
-    for (const slug of ["cpu-or-gpu", "latency-is-a-distribution"]) {
+    for (const slug of ["cpu-or-gpu", "latency-is-a-distribution", "latency-vs-throughput", "batching"]) {
       await page.goto(`${baseUrl}/lessons/${slug}`);
       await page.getByRole("button", { name: "Sign up to submit" }).waitFor();
     }
@@ -48,7 +48,7 @@ describe("no answer key reaches the browser before submitting", () => {
     await page.getByLabel(/^Password/).fill("leak check password");
     await page.getByRole("button", { name: "Sign up" }).click();
     await page.waitForURL(`${baseUrl}/`);
-    for (const slug of ["cpu-or-gpu", "latency-is-a-distribution"]) {
+    for (const slug of ["cpu-or-gpu", "latency-is-a-distribution", "latency-vs-throughput", "batching"]) {
       await page.goto(`${baseUrl}/lessons/${slug}`);
       await page.getByRole("button", { name: "Submit answers" }).waitFor();
       // Client-side navigation fetches the RSC payload, which carries the page's props.

@@ -51,6 +51,7 @@ export function offlineMissingCappedEarly(): OfflineResult {
     // @ts-expect-error cappedEarly is missing: the browser reads it
     points: [{ batch: 1, latencyMs: summary, msPerItem: 1, gflopsPerSecond: null, itemsPerSecond: 1, timedItemsPerSecond: 1, p50ItemsPerSecond: 1, loopOverheadUs: 0 }],
     cappedBy: null,
+    failures: [],
     bestBatch: 1,
     bestItemsPerSecond: 1,
   };

@@ -65,6 +65,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await (await import("@/lib/inference/sessions.server")).releaseAllRunners();
   await db?.$disconnect();
   await database?.stop();
 });
@@ -149,8 +150,14 @@ describe("result resolvers scoped by experiment, model and lane", () => {
 
     const fp32 = await benchmark(userId, "digits-mlp", { kind: "single-stream", batch: 1, latencyMs: { p50: 0.3, p99: 0.5 }, itemsPerSecond: 3000 }, { created: true, createMs: 40, firstRunMs: 6 });
     const int8 = await benchmark(userId, "digits-mlp-int8-dynamic", { kind: "single-stream", batch: 1, latencyMs: { p50: 0.2, p99: 0.4 }, itemsPerSecond: 4500 });
-    await save("quantization", [run("server-cpu", { benchmarkRunId: fp32 }), run("server-cpu", { modelId: "digits-mlp-int8-dynamic", benchmarkRunId: int8, figures: { int8Speedup: 100 } })], cookie);
+    // The experiment scores quality before it saves; the save takes the server's figure, not the posted 0.1.
+    const { measureQuality } = await import("@/lib/inference/quality.server");
+    const { getLane } = await import("@/lib/inference/lanes.server");
+    const quality = await measureQuality("digits-mlp-int8-dynamic", await getLane("cpu"));
+    await save("quantization", [run("server-cpu", { benchmarkRunId: fp32 }), run("server-cpu", { modelId: "digits-mlp-int8-dynamic", benchmarkRunId: int8, figures: { int8Speedup: 100, int8Quality: 0.1 } })], cookie);
     expect((await resolveFigure(ref("int8Speedup", "quantization", "server-cpu", { model: "digits-mlp-int8-dynamic" }), userId)).value).toBeCloseTo(1.5, 10);
+    expect((await resolveFigure(ref("int8Quality", "quantization", "server-cpu", { model: "digits-mlp-int8-dynamic" }), userId)).value).toBe(quality.metric.value);
+    expect(quality.metric.value).toBeGreaterThan(0.95);
     // A session this run created had a cold start: first run 6 ms against a 0.3 ms median.
     expect((await resolveFigure(ref("coldSteadyRatio", "quantization", "server-cpu"), userId)).value).toBeCloseTo(20, 10);
     // The int8 run reused a warm session: no cold start to report.

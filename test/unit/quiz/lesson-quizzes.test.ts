@@ -3,7 +3,7 @@ import { allQuizzes, publicLessonQuizzes } from "@/lib/quiz/loader.server";
 import { RESULT_RESOLVER_NAMES } from "@/lib/quiz/resolvers.server";
 
 /** Quizzes of issue 15's curriculum lessons, held to its rules below. */
-const CURRICULUM_QUIZZES = ["quantization", "cost-power-and-tco"];
+const CURRICULUM_QUIZZES = ["latency-vs-throughput", "batching", "quantization", "cost-power-and-tco"];
 
 describe("the lessons' own quizzes", () => {
   it("validate, and every lesson quiz has 3–5 questions whose choices all explain themselves", () => {
@@ -14,6 +14,14 @@ describe("the lessons' own quizzes", () => {
       expect(quiz.questions.length).toBeGreaterThanOrEqual(3);
       expect(quiz.questions.length).toBeLessThanOrEqual(5);
       expect(new Set(quiz.questions.map((q) => q.type)).size).toBe(3);
+    }
+  });
+
+  it("check the learner's own results only through registered resolvers", () => {
+    for (const [id, { quiz }] of allQuizzes()) {
+      for (const question of quiz.questions) {
+        if (question.type === "numeric" && typeof question.fromResult === "string") expect(RESULT_RESOLVER_NAMES, `${id}/${question.id}`).toContain(question.fromResult);
+      }
     }
   });
 
