@@ -6,6 +6,7 @@ import { LatencyExperiment } from "@/lib/experiments/latency";
 import { QuantizationExperiment } from "@/lib/experiments/quantization";
 import { RooflineExperiment } from "@/lib/experiments/roofline";
 import { ServingExperiment } from "@/lib/experiments/serving";
+import { TimingPitfallsExperiment } from "@/lib/experiments/timing-pitfalls";
 import { ThreadsExperiment } from "@/lib/experiments/threads";
 import { Callout } from "@/lib/lesson-ui/callout";
 import { Figure } from "@/lib/lesson-ui/figure";
@@ -26,5 +27,6 @@ export const lessonComponents: Record<string, ComponentType<any>> = {
   ServingExperiment,
   RooflineExperiment,
   CostExperiment,
+  TimingPitfallsExperiment,
   ThreadsExperiment,
 };

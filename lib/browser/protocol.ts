@@ -27,11 +27,34 @@ export interface BrowserRunRequest {
    * response carries no Content-Length (compressed, for instance).
    */
   expectedBytes?: number | null;
+  /** Runs after the first to time one by one before warm-up (the cold start's slide to steady state); default 0. */
+  coldRuns?: number;
+  /** WebGPU only: also time calls whose outputs stay on the GPU (see UnsynchronisedTiming). */
+  unsynchronised?: boolean;
   /**
    * Also run the held-out inputs at this URL (GET /api/quality-data/{base}) once
    * after measuring, and return the outputs reduced to what the quality metric reads.
    */
   evaluateUrl?: string;
+}
+
+/**
+ * A WebGPU session made with `preferredOutputLocation: "gpu-buffer"`, timed
+ * three ways per call, each from an idle GPU queue: what a timer around
+ * `run()` alone sees, and the same call until its output is on the CPU
+ * (`getData()`) or until the GPU queue has drained (`onSubmittedWorkDone()`).
+ */
+export interface UnsynchronisedTiming {
+  batch: number;
+  /** Where onnxruntime-web left the first output: "gpu-buffer" when it honoured the request. */
+  outputLocation: string;
+  runOnlyMs: Summary;
+  runAndReadMs: Summary;
+  /** Null when onnxruntime-web's GPUDevice could not be reached (deviceError says why). */
+  runAndDrainMs: Summary | null;
+  /** After run() resolved, how long until the queue drained: GPU work run() had not waited for. */
+  pendingAfterRunMs: Summary | null;
+  deviceError: string | null;
 }
 
 export interface AdapterReport {
@@ -81,11 +104,16 @@ export interface BrowserRunResult {
     sessionCreateMs: number;
     /** The first inference: kernel compilation, allocation. Never part of steady state. */
     firstRunMs: number;
+    /** Session creation plus the first run, read from Date.now() (whole milliseconds): seed 000's naive method. */
+    naiveWallClockMs: number;
+    /** The `coldRuns` runs after the first, each timed alone. */
+    nextRunsMs: number[];
   };
   points: BrowserPoint[];
   /** Batches the runtime refused (out of memory, a device limit), with its words; the run stops at the first. */
   failures?: Array<{ batch: number; reason: string }>;
   output: { name: string; dims: number[]; data: number[] } | null;
+  unsynchronised: UnsynchronisedTiming | null;
   /** Present when the request asked for `evaluateUrl`. */
   evaluation?: { reduced: ReducedOutput[]; labels: number[] | null; source: string; runMs: number };
 }

@@ -5,12 +5,12 @@
  * here, and what it downloads. Running them is run-lanes.ts.
  */
 import type { BrowserProbe } from "@/lib/browser/probe";
-import type { BrowserRunResult } from "@/lib/browser/protocol";
+import type { BrowserRunResult, UnsynchronisedTiming } from "@/lib/browser/protocol";
 import type { BrowserRuntimeSizes } from "@/lib/browser/builds";
 import { browserModelIds } from "@/lib/browser/models";
 import { evaluationOf } from "@/lib/models/registry";
 import type { MeasureOptions, Summary } from "@/lib/inference/stats";
-import type { WireCapabilityModel, WireLaneInfo } from "@/lib/inference/wire";
+import type { WireCapabilityModel, WireColdStart, WireLaneInfo } from "@/lib/inference/wire";
 import { isServerLaneKey, type LaneKey, SERVER_LANES, type StoredLane } from "@/lib/lanes";
 
 export { isServerLaneKey, LANE_KEYS, LANE_TITLES, type LaneKey, storedLane } from "@/lib/lanes";
@@ -71,6 +71,9 @@ export interface ResultPoint {
   runsPerSample?: number;
 }
 
+/** A cold start phase by phase, under the same names on server and browser lanes. */
+export type ColdPhases = Pick<WireColdStart, "sessionCreateMs" | "firstRunMs" | "naiveWallClockMs" | "nextRunsMs">;
+
 export interface LaneResult {
   key: LaneKey;
   lane: StoredLane;
@@ -99,6 +102,10 @@ export interface LaneResult {
   environment: Record<string, unknown>;
   benchmarkRunId: string | null;
   output: BrowserRunResult["output"];
+  /** Plans with `coldStart`: the lane's cold start (server: a session of its own, released after). */
+  cold?: ColdPhases | null;
+  /** Browser WebGPU, plans with `unsynchronised`: calls whose outputs stay on the GPU. */
+  unsynchronised?: UnsynchronisedTiming | null;
 }
 
 /** A lane's part of a run: its result (a LaneResult, or an experiment's own shape), or why it has none. */
@@ -111,6 +118,10 @@ export interface RunPlan {
   measure: MeasureOptions;
   returnOutput?: boolean;
   flopsPerItem?: number | null;
+  /** Start cold: a new session (never the server's shared warm one), its first run and the next `runs` timed one by one. */
+  coldStart?: { runs: number };
+  /** Browser WebGPU lane: also time calls whose outputs stay on the GPU. */
+  unsynchronised?: boolean;
   /** Intra-op threads for the server CPU lane (1 … cores); unset: all cores. Other lanes ignore it. */
   threads?: number;
 }

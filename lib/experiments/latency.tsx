@@ -37,13 +37,15 @@ export function maxAbsDiff(a: number[] | undefined, b: number[] | undefined): nu
 export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LANE_KEYS, minRuns, minDurationMs, warmupRuns, title }: LatencyExperimentProps) {
   const spec = getModel(model);
   const measure: MeasureOptions = { ...DEFAULT_MEASURE, minRuns: minRuns ?? DEFAULT_MEASURE.minRuns, minDurationMs: minDurationMs ?? DEFAULT_MEASURE.minDurationMs, warmupRuns: warmupRuns ?? DEFAULT_MEASURE.warmupRuns };
+  // Server sessions are shared and usually warm: a learner who asks gets a session of their own, so the diamond is their cold start.
+  const [cold, setCold] = useState(false);
   const [threads, setThreads] = useState<number | undefined>(undefined);
   const cores = useLabContext().capabilities?.lanes.find((l) => l.id === "cpu")?.threads?.max ?? null;
   const runs = useLaneRuns({
     model,
     lanes,
     experiment: "latency",
-    plan: () => ({ modelId: model, batches: [batch], measure, returnOutput: true, flopsPerItem: spec?.flopsPerItem, threads }),
+    plan: () => ({ modelId: model, batches: [batch], measure, returnOutput: true, flopsPerItem: spec?.flopsPerItem, threads, ...(cold ? { coldStart: { runs: 10 } } : {}) }),
     record: (r, finished) => laneRecord(model, r, { output: undefined, agreementVsServerCpu: agreement(finished).get(r.key) ?? null }),
   });
   const { probe, results, saved } = runs;
@@ -57,6 +59,9 @@ export function LatencyExperiment({ model = "digits-mlp", batch = 1, lanes = LAN
         Each lane loads the model, times its first run, warms up ({plural(measure.warmupRuns, "untimed run")}), then measures at least {plural(measure.minRuns, "sample")} and {fmt(measure.minDurationMs / 1000)} s: the server engine&apos;s rules, so the lanes compare.
       </p>
       <LaneRunControls lanes={lanes} runs={runs}>
+        <label className="cold-start-option">
+          <input type="checkbox" name="cold-start" checked={cold} disabled={runs.run.running} onChange={(e) => setCold(e.target.checked)} /> Start the server lanes cold: a new session for this run alone, so its creation and first run are yours, not an earlier learner&apos;s
+        </label>
         <ServerThreadsField cores={cores} value={threads} onChange={setThreads} disabled={runs.run.running} />
       </LaneRunControls>
       {results.length > 0 && (

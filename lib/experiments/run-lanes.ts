@@ -20,7 +20,7 @@ async function runBrowserLane(key: BrowserLaneKey, plan: RunPlan, probe: Browser
   const sizes = browserDownloadBytes(key, plan.modelId, runtime);
   const wasmFile = runtime?.lanes[lane]?.files.find((f) => f.name.endsWith(".wasm"))?.bytes;
   const expectedBytes = wasmFile !== undefined && sizes.model !== null ? wasmFile + sizes.model : null;
-  const result = await runInBrowser({ lane, modelId: plan.modelId, batches: plan.batches, measure: plan.measure, threads, seed: 1, returnOutput: plan.returnOutput ?? false, expectedBytes }, onProgress, signal);
+  const result = await runInBrowser({ lane, modelId: plan.modelId, batches: plan.batches, measure: plan.measure, threads, seed: 1, returnOutput: plan.returnOutput ?? false, expectedBytes, coldRuns: plan.coldStart?.runs ?? 0, unsynchronised: plan.unsynchronised === true && lane === "webgpu" }, onProgress, signal);
   const env = result.environment;
   const adapter = env.adapter;
   const software = lane === "webgpu" && adapter?.isFallbackAdapter === true;
@@ -42,6 +42,8 @@ async function runBrowserLane(key: BrowserLaneKey, plan: RunPlan, probe: Browser
     environment: { ...env, runtimeImportMs: result.phases.runtimeImportMs },
     benchmarkRunId: null,
     output: result.output,
+    cold: plan.coldStart ? { sessionCreateMs: result.phases.sessionCreateMs, firstRunMs: result.phases.firstRunMs, naiveWallClockMs: result.phases.naiveWallClockMs, nextRunsMs: result.phases.nextRunsMs } : null,
+    unsynchronised: result.unsynchronised,
   };
 }
 
@@ -50,7 +52,7 @@ async function runServerLane(key: ServerLaneKey, plan: RunPlan, onProgress: Prog
   const sweep = plan.batches.length > 1;
   const scenario = sweep ? { kind: "offline", maxBatch: Math.max(...plan.batches), ...plan.measure } : { kind: "single-stream", batch: plan.batches[0]!, ...plan.measure };
   const threads = laneId === "cpu" && plan.threads !== undefined ? { threads: plan.threads } : {};
-  const job = await runServerJob({ model: plan.modelId, lane: laneId, ...threads, scenario }, onProgress, signal);
+  const job = await runServerJob({ model: plan.modelId, lane: laneId, ...threads, scenario, ...(plan.coldStart ? { coldStart: plan.coldStart } : {}) }, onProgress, signal);
   const s = job.results!.scenario;
   if (s.kind !== scenario.kind) throw new Error(`the server answered a ${s.kind} result to a ${scenario.kind} request`);
   const points: ResultPoint[] =
@@ -90,6 +92,7 @@ async function runServerLane(key: ServerLaneKey, plan: RunPlan, onProgress: Prog
     environment: { server: true, lane: job.lane },
     benchmarkRunId: job.id,
     output,
+    cold: job.results!.coldStart ?? null,
   };
 }
 

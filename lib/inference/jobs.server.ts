@@ -7,11 +7,13 @@ import { requireModel } from "./catalog.server";
 import { generateFeeds } from "./inputs.server";
 import { requireLane, type LaneInfo } from "./lanes.server";
 import type { InferenceModel } from "./model";
+import { ColdStartLimiter } from "./cold-start-limits.server";
+import { measureColdStart, releaseColdRunner } from "./cold-start.server";
 import { runScenario, type Scenario } from "./scenarios.server";
 import type { BenchmarkRequest } from "./schemas";
-import { getRunner } from "./sessions.server";
+import { getRunner, type Runner } from "./sessions.server";
 import { AbortedError, round } from "./stats";
-import type { JobState, WireJobSnapshot, WireModelDetails } from "./wire";
+import type { JobState, WireColdStart, WireJobSnapshot, WireModelDetails } from "./wire";
 
 export type { JobState } from "./wire";
 
@@ -40,6 +42,8 @@ interface Job {
   controller: AbortController;
   events: EventEmitter;
   expectedMs: number;
+  /** Frees the lane's cold-start slot; set for cold-start jobs only. */
+  releaseColdSlot?: () => void;
 }
 
 /** Jobs waiting per hardware resource beyond the one running; more → 429. */
@@ -89,7 +93,11 @@ function toScenario(request: BenchmarkRequest): Scenario {
 }
 
 /** Rough duration a job asks for: what Retry-After is estimated from. */
-function expectedDurationMs(scenario: Scenario): number {
+function expectedDurationMs(scenario: Scenario, coldStart: boolean): number {
+  return (coldStart ? 3000 : 0) + scenarioDurationMs(scenario);
+}
+
+function scenarioDurationMs(scenario: Scenario): number {
   switch (scenario.kind) {
     case "single-stream":
       return scenario.measure.minDurationMs + 500;
@@ -138,7 +146,10 @@ export class JobManager {
 
   private heartbeatTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly persist: Persist) {}
+  constructor(
+    private readonly persist: Persist,
+    private readonly coldStarts = new ColdStartLimiter(),
+  ) {}
 
   /**
    * While this instance has live jobs it says so in the database every second,
@@ -223,9 +234,13 @@ export class JobManager {
       resource,
       controller: new AbortController(),
       events: new EventEmitter(),
-      expectedMs: Math.min(expectedDurationMs(scenario), timeCapMs()),
+      expectedMs: Math.min(expectedDurationMs(scenario, request.coldStart !== undefined), timeCapMs()),
     };
     job.events.setMaxListeners(100);
+    if (request.coldStart) {
+      const client = owner.userId ? `user:${owner.userId}` : owner.visitorId ? `visitor:${owner.visitorId}` : "anonymous";
+      job.releaseColdSlot = this.coldStarts.acquire(lane.id, client, () => this.waitEstimateMs(resource) / 1000);
+    }
     this.jobs.set(job.snapshot.id, job);
     queue.push(job);
     try {
@@ -306,11 +321,24 @@ export class JobManager {
     this.writeProgress(job);
     const cap = timeCapMs();
     const timer = setTimeout(() => job.controller.abort(new Error(`time cap of ${cap / 1000} s exceeded`)), cap);
+    let fresh: Runner | null = null;
     try {
-      const { runner, created } = await getRunner(job.model, job.lane, { threads: s.request.threads });
-      // The first run is timed on its own (lazy allocation, kernel compilation), never mixed into steady state.
-      if (runner.firstRunMs === null) {
-        await runner.run(generateFeeds(job.model, 1, 1));
+      let runner: Runner;
+      let created: boolean;
+      let coldStart: WireColdStart | undefined;
+      if (s.request.coldStart) {
+        s.message = "cold start: a new session";
+        this.emit(job);
+        const batch = job.scenario.kind === "single-stream" ? job.scenario.batch : 1;
+        ({ runner, coldStart } = await measureColdStart(job.model, job.lane, { threads: s.request.threads, batch, runs: s.request.coldStart.runs, signal: job.controller.signal }));
+        fresh = runner;
+        created = true;
+      } else {
+        ({ runner, created } = await getRunner(job.model, job.lane, { threads: s.request.threads }));
+        // The first run is timed on its own (lazy allocation, kernel compilation), never mixed into steady state.
+        if (runner.firstRunMs === null) {
+          await runner.run(generateFeeds(job.model, 1, 1));
+        }
       }
       const session = { created, createMs: round(runner.createMs), firstRunMs: runner.firstRunMs === null ? null : round(runner.firstRunMs) };
       let lastEmit = 0;
@@ -331,7 +359,12 @@ export class JobManager {
           }
         },
       });
-      s.results = { session, scenario };
+      if (fresh && coldStart) {
+        await releaseColdRunner(fresh);
+        fresh = null;
+        coldStart.released = true;
+      }
+      s.results = { session, scenario, ...(coldStart ? { coldStart } : {}) };
       s.state = "done";
       s.progress = 1;
       s.message = "done";
@@ -350,12 +383,14 @@ export class JobManager {
       s.message = s.state;
     } finally {
       clearTimeout(timer);
+      if (fresh) await releaseColdRunner(fresh).catch((error: unknown) => console.error("[inference] could not release a cold-start session", error));
       await this.finish(job);
     }
   }
 
   /** Stores the final state and tells every subscriber, whatever ended the job. */
   private async finish(job: Job): Promise<void> {
+    job.releaseColdSlot?.();
     job.snapshot.finishedAt = new Date().toISOString();
     job.snapshot.queuePosition = null;
     await this.store(job);

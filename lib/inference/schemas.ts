@@ -15,6 +15,7 @@ export const LIMITS = {
   maxBatcherQueue: 10_000,
   maxQueueDelayMs: 1000,
   maxSweepPoints: 10,
+  maxColdStartRuns: 100,
 } as const;
 
 const laneField = z.string().min(1, "lane is required");
@@ -110,6 +111,11 @@ export const benchmarkRequestSchema = z
     lane: laneField,
     threads: threadsField,
     scenario: scenarioSchema,
+    /** Measure a cold start first: a new session for this job alone (see cold-start.server.ts), released after. */
+    coldStart: z
+      .object({ runs: z.number().int().min(1).max(LIMITS.maxColdStartRuns).default(10) })
+      .strict()
+      .optional(),
   })
   .strict();
 

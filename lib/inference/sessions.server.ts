@@ -205,6 +205,15 @@ export async function getRunner(model: InferenceModel, lane: LaneInfo, options: 
   return { runner: await pending, created: true };
 }
 
+/**
+ * A runner made for one caller alone, never cached or shared: a cold start is
+ * only cold on a session nobody has run yet. The caller must release it.
+ */
+export async function createFreshRunner(model: InferenceModel, lane: LaneInfo, options: RunnerOptions = {}): Promise<Runner> {
+  const threads = resolveThreads(lane, options.threads);
+  return createRunner(`${runnerKey(model, lane.id, threads)}|fresh`, model, lane, threads, options);
+}
+
 export function runnerCount(): number {
   return runners.size;
 }

@@ -161,6 +161,23 @@ export interface WireSessionPhase {
   firstRunMs: number | null;
 }
 
+/**
+ * A cold start (requested with `coldStart`): a session created for this job
+ * alone, timed phase by phase before the steady state, and released after.
+ * The browser runner reports the same phases under the same names.
+ */
+export interface WireColdStart {
+  batch: number;
+  sessionCreateMs: number;
+  firstRunMs: number;
+  /** Creation plus first run read from Date.now() (whole milliseconds): seed 000's naive method. */
+  naiveWallClockMs: number;
+  /** The runs after the first, each timed alone, in order. */
+  nextRunsMs: number[];
+  /** The session was released once the job's steady-state measurement ended. */
+  released: boolean;
+}
+
 /** A benchmark job as GET /api/benchmarks/{id} and each event of its stream send it. */
 export interface WireJobSnapshot {
   id: string;
@@ -175,7 +192,7 @@ export interface WireJobSnapshot {
   model: WireModelDetails;
   /** Jobs ahead of this one on the same hardware. */
   queuePosition: number | null;
-  results: { session: WireSessionPhase; scenario: ScenarioResult } | null;
+  results: { session: WireSessionPhase; scenario: ScenarioResult; coldStart?: WireColdStart } | null;
   error: string | null;
   persisted: boolean;
 }

@@ -40,7 +40,7 @@ describe("experiments with WebGPU on (SwiftShader)", () => {
     await setLanes(page, "latency", ["browser-wasm", "browser-webgpu"]);
     await expect.poll(() => downloadNote.innerText()).toContain(`WebGPU runtime ${webgpuRuntime}`);
     expect(requested.filter((p) => p.startsWith("/ort/") || p.startsWith("/models/"))).toEqual([]);
-    expect(await page.locator('li[data-lane="browser-webgpu"] .lane-note').innerText()).toMatch(/swiftshader.*software GPU/i);
+    expect(await page.locator('[data-experiment="latency"] li[data-lane="browser-webgpu"] .lane-note').innerText()).toMatch(/swiftshader.*software GPU/i);
     expect(await laneAvailable(page, "latency", "server-cpu")).toBe(true);
     const serverWebgpu = await laneAvailable(page, "latency", "server-webgpu");
     // The server adopts Chromium's SwiftShader Vulkan driver when it is installed (npm test installs it as root).

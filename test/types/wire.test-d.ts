@@ -3,12 +3,14 @@
  * Nothing here runs: `npm run typecheck` (tsc --noEmit) compiles this file, and
  * each `@ts-expect-error` fails the typecheck if the error it expects is gone.
  */
-import type { Capabilities, LaneResult } from "@/lib/experiments/lanes";
+import type { BrowserRunResult } from "@/lib/browser/protocol";
+import type { Capabilities, ColdPhases, LaneResult } from "@/lib/experiments/lanes";
+import type { measureColdStart } from "@/lib/inference/cold-start.server";
 import type { capabilities } from "@/lib/inference/api.server";
 import type { JobSnapshot } from "@/lib/inference/jobs.server";
 import type { LaneInfo } from "@/lib/inference/lanes.server";
 import type { runOffline, runServer, runSingleStream, ScenarioResult } from "@/lib/inference/scenarios.server";
-import type { OfflineResult, ServerResult, SingleStreamResult, WireCapabilities, WireJobSnapshot, WireLaneInfo, ScenarioResult as WireScenarioResult } from "@/lib/inference/wire";
+import type { OfflineResult, ServerResult, SingleStreamResult, WireCapabilities, WireColdStart, WireJobSnapshot, WireLaneInfo, ScenarioResult as WireScenarioResult } from "@/lib/inference/wire";
 
 type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 function expectType<T extends true>(): T | void {}
@@ -57,3 +59,8 @@ export function offlineMissingCappedEarly(): OfflineResult {
 
 // The browser's result rows take the server's latency summary as is.
 expectType<Equal<LaneResult["points"][number]["latencyMs"], SingleStreamResult["latencyMs"]>>();
+
+// A cold start: the server's phases are the declared wire type, and the browser runner reports the same phases under the same names.
+expectType<Equal<Awaited<ReturnType<typeof measureColdStart>>["coldStart"], WireColdStart>>();
+expectType<BrowserRunResult["phases"] extends ColdPhases ? true : false>();
+expectType<WireColdStart extends ColdPhases ? true : false>();

@@ -1,14 +1,17 @@
 "use client";
+import { useId } from "react";
 import { LANE_TITLES, type LaneKey, type LaneStatus } from "../lanes";
 
 export function LanePicker({ lanes, selected, onChange, status, disabled }: { lanes: LaneKey[]; selected: LaneKey[]; onChange: (next: LaneKey[]) => void; status: (key: LaneKey) => LaneStatus; disabled: boolean }) {
+  // Several experiments on one lesson page each have a picker: ids must not repeat across them.
+  const pickerId = useId();
   return (
     <fieldset className="lane-picker" disabled={disabled}>
       <legend>Lanes</legend>
       <ul>
         {lanes.map((key) => {
           const s = status(key);
-          const id = `lane-${key}`;
+          const id = `${pickerId}-lane-${key}`;
           return (
             <li key={key} data-lane={key} data-available={s.available}>
               <label>
