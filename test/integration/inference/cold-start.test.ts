@@ -1,7 +1,7 @@
 import * as ort from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fixtureModel } from "../../unit/inference/helpers";
-import { migratedSqliteUrl } from "./db";
+import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
 
 vi.hoisted(() => {
   process.env.ORT_DISABLE_TELEMETRY = "1";
@@ -15,16 +15,21 @@ let routes: {
   benchmark: typeof import("@/app/api/benchmarks/[id]/route");
 };
 
+let database: TestDatabase | undefined;
+
+// Migrating runs the project's migrate step in a child process: seconds on a busy machine.
 beforeAll(async () => {
-  process.env.DATABASE_URL = migratedSqliteUrl();
+  database = sqliteDatabase();
+  process.env.DATABASE_URL = database.url;
   const { registerModel } = await import("@/lib/inference/catalog.server");
   registerModel(model);
   routes = { benchmarks: await import("@/app/api/benchmarks/route"), benchmark: await import("@/app/api/benchmarks/[id]/route") };
-});
+}, 60_000);
 
 afterAll(async () => {
   const { releaseAllRunners } = await import("@/lib/inference/sessions.server");
   await releaseAllRunners();
+  await database?.stop();
 });
 
 function post(body: unknown, cookieVisitor = visitor): Request {

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { fixtureModel } from "../../unit/inference/helpers";
-import { migratedSqliteUrl } from "./db";
+import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
 
 vi.hoisted(() => {
   process.env.ORT_DISABLE_TELEMETRY = "1";
@@ -10,16 +10,21 @@ vi.hoisted(() => {
 const small = fixtureModel("roof-mlp", [16, 32, 4], 16);
 let routes: { ceilings: typeof import("@/app/api/ceilings/route"); memory: typeof import("@/app/api/model-memory/route"); benchmarks: typeof import("@/app/api/benchmarks/route") };
 
+let database: TestDatabase | undefined;
+
+// Migrating runs the project's migrate step in a child process: seconds on a busy machine.
 beforeAll(async () => {
-  process.env.DATABASE_URL = migratedSqliteUrl();
+  database = sqliteDatabase();
+  process.env.DATABASE_URL = database.url;
   const { registerModel } = await import("@/lib/inference/catalog.server");
   registerModel(small);
   routes = { ceilings: await import("@/app/api/ceilings/route"), memory: await import("@/app/api/model-memory/route"), benchmarks: await import("@/app/api/benchmarks/route") };
-});
+}, 60_000);
 
 afterAll(async () => {
   const { releaseAllRunners } = await import("@/lib/inference/sessions.server");
   await releaseAllRunners();
+  await database?.stop();
 });
 
 const post = (url: string, body: unknown) => new Request(`http://test${url}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });

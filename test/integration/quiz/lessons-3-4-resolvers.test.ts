@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useTestDatabase } from "../../helpers/route-requests";
-import { sqliteDatabase, type TestDatabase } from "./databases";
+import { sqliteDatabase, type TestDatabase } from "../../helpers/databases";
 
 /**
  * The result resolvers of curriculum lessons 3 and 4 on a real SQLite database:
