@@ -10,6 +10,7 @@ import { TimingPitfallsExperiment } from "@/lib/experiments/timing-pitfalls";
 import { ThreadsExperiment } from "@/lib/experiments/threads";
 import { Callout } from "@/lib/lesson-ui/callout";
 import { Figure } from "@/lib/lesson-ui/figure";
+import { PredictThenMeasure } from "@/lib/lesson-ui/predict-then-measure";
 import { Quiz } from "@/lib/quiz/ui/quiz";
 
 /**
@@ -20,6 +21,7 @@ import { Quiz } from "@/lib/quiz/ui/quiz";
 export const lessonComponents: Record<string, ComponentType<any>> = {
   Callout,
   Figure,
+  PredictThenMeasure,
   Quiz,
   LatencyExperiment,
   BatchSweepExperiment,
