@@ -1,3 +1,4 @@
+import { Tensor } from "onnxruntime-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getLane } from "@/lib/inference/lanes.server";
 import { runServer, type ServerScenario } from "@/lib/inference/scenarios.server";
@@ -79,14 +80,22 @@ describe("open-loop serving", () => {
   });
 
   it("dynamic batching serves a load that saturates it without batching", async () => {
-    const load = { mode: "poisson" as const, rate: 1500 };
+    // The rate is set from this machine's own service time, so the load saturates the unbatched
+    // server on a fast machine as on a slow one (a fixed rate did not saturate a quiet CI machine).
+    const input = new Tensor("float32", new Float32Array(1024), [1, 1024]);
+    for (let i = 0; i < 5; i++) await slowRunner.run({ input });
+    const started = performance.now();
+    for (let i = 0; i < 50; i++) await slowRunner.run({ input });
+    const serviceMs = (performance.now() - started) / 50;
+    const load = { mode: "poisson" as const, rate: Math.round(3 * (1000 / serviceMs)) };
     const base = { minRequests: 400, minDurationMs: 400 };
     const off = await runServer(slowRunner, scenario({ load, batching: { maxBatchSize: 1, maxQueueDelayMs: 0, maxQueueSize: 64 }, ...base }));
     const on = await runServer(slowRunner, scenario({ load, batching: { maxBatchSize: 8, maxQueueDelayMs: 2, maxQueueSize: 64 }, ...base }));
     expect(on.points[0]!.meanBatchRows).toBeGreaterThan(1);
     expect(off.points[0]!.meanBatchRows).toBe(1);
-    expect(on.points[0]!.rejected).toBeLessThan(off.points[0]!.rejected + 1);
-    expect(on.points[0]!.latencyMs.p99).toBeLessThan(off.points[0]!.latencyMs.p99);
+    expect(off.points[0]!.rejected).toBeGreaterThan(0);
+    expect(on.points[0]!.rejected).toBeLessThan(off.points[0]!.rejected);
+    expect(on.points[0]!.throughputPerSecond).toBeGreaterThan(off.points[0]!.throughputPerSecond);
   });
 });
 
