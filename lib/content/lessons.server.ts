@@ -63,8 +63,12 @@ export function requireLessonSlug(slug: string): string {
   return slug;
 }
 
-/** The folder's files decide the cache key, so an edited component recompiles its lesson too. */
+/**
+ * The folder's files decide the cache key, so an edited component recompiles its lesson too;
+ * content/shared (helpers several lessons import) is part of every lesson's key.
+ */
 function folderFingerprint(dir: string): string {
+  if (!existsSync(dir)) return "";
   const hash = createHash("sha256");
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true }).sort((a, b) =>
     path.join(a.parentPath, a.name).localeCompare(path.join(b.parentPath, b.name)),
@@ -88,7 +92,7 @@ export function compileLesson(slug: string, root = lessonsRoot()): Promise<Compi
   const dir = path.join(root, slug);
   const file = path.join(dir, "index.mdx");
   if (!existsSync(file)) return null;
-  const fingerprint = folderFingerprint(dir);
+  const fingerprint = folderFingerprint(dir) + folderFingerprint(path.join(root, "..", "shared"));
   const key = `${root}\0${slug}`;
   const hit = cache.get(key);
   if (hit && hit.fingerprint === fingerprint) return hit.lesson;

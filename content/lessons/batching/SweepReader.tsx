@@ -1,6 +1,6 @@
 "use client";
 import { useId, useRef, useState } from "react";
-import { quote, siblingExperiment } from "./read-table";
+import { quote, siblingExperiment } from "../../shared/read-table";
 import { type SweepRow, sweepRows } from "./sweep-rows";
 
 export interface SweepReaderProps {

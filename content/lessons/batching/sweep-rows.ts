@@ -1,4 +1,4 @@
-import { cellNumber } from "./read-table";
+import { cellNumber } from "../../shared/read-table";
 
 export interface SweepRow {
   batch: number;
@@ -17,8 +17,8 @@ export function sweepRows(section: Element | null, lane = "server-cpu"): SweepRo
     const batch = Number(tr.getAttribute("data-batch"));
     const throughput = cellNumber(tr.querySelector('[data-field="throughput"]'));
     const p50 = cellNumber(tr.querySelector('[data-field="p50"]'));
-    const p99 = cellNumber(tr.querySelector('td[data-label="p99 per batch (ms)"]'));
-    const knee = /knee/.test(tr.querySelector("th")?.textContent ?? "");
+    const p99 = cellNumber(tr.querySelector('[data-field="p99"]'));
+    const knee = tr.getAttribute("data-knee") === "true";
     return Number.isFinite(batch) && throughput !== null && p50 !== null && p99 !== null ? [{ batch, throughput, p50, p99, knee }] : [];
   });
 }

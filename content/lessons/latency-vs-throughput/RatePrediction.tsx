@@ -1,6 +1,6 @@
 "use client";
 import { useId, useRef, useState } from "react";
-import { cellNumber, quote, siblingExperiment } from "./read-table";
+import { cellNumber, quote, siblingExperiment } from "../../shared/read-table";
 
 const BUCKETS = [
   { label: "Fewer than 100 requests/s", low: 0, high: 100 },

@@ -1,6 +1,6 @@
 "use client";
 import { useId, useRef, useState } from "react";
-import { cellNumber, quote, siblingExperiment } from "./read-table";
+import { cellNumber, quote, siblingExperiment } from "../../shared/read-table";
 
 interface Row {
   clients: number;

@@ -8,7 +8,8 @@
 export function cellNumber(cell: Element | null | undefined): number | null {
   const text = cell?.textContent?.replace(/,/g, "").trim();
   if (!text) return null;
-  const value = Number(text);
+  // A cell may add words after its number ("38.2 (over budget)"); the number leads.
+  const value = Number(/^-?\d+(?:\.\d+)?(?:e[-+]?\d+)?/i.exec(text)?.[0]);
   return Number.isFinite(value) ? value : null;
 }
 
