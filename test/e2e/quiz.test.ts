@@ -92,8 +92,9 @@ describe("quiz and progress in a real browser", () => {
 
     // The answers given before signing up are still there.
     await quiz.getByRole("button", { name: "Submit answers" }).waitFor();
-    expect(await quiz.getByRole("radio", { name: "Reading the 67 MB of weights from memory" }).isChecked()).toBe(true);
-    expect(await quiz.getByRole("checkbox", { name: "The latency target each request must meet" }).isChecked()).toBe(true);
+    // The saved answers are restored once the quiz knows who answers, a moment after the button appears.
+    await expect.poll(() => quiz.getByRole("radio", { name: "Reading the 67 MB of weights from memory" }).isChecked(), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => quiz.getByRole("checkbox", { name: "The latency target each request must meet" }).isChecked(), { timeout: 10_000 }).toBe(true);
     await quiz.getByRole("checkbox", { name: "The request rate" }).check();
     await quiz.getByRole("checkbox", { name: "Whether the model was trained on a GPU" }).check();
     await quiz.getByLabel(/Your answer \(FLOP\/byte\)/).fill("32");
