@@ -11,10 +11,11 @@ import { poissonArrivals } from "./open-loop";
 import { hashString, seededRandom } from "@/lib/random";
 import { summarize } from "./stats";
 
-/** One measured point of a lane's profile: a call of `batch` items took `meanMs` on average (p99 when known). */
+/** One measured point of a lane's profile: a call of `batch` items took `meanMs` on average (p50 and p99 when known). */
 export interface ProfilePoint {
   batch: number;
   meanMs: number;
+  p50Ms?: number | null;
   p99Ms?: number | null;
 }
 
@@ -71,6 +72,13 @@ export interface LaneBatching {
 export interface Contention {
   a: number;
   b: number;
+  /**
+   * A lane whose calls hold the host's event loop for their whole length
+   * (measured here: onnxruntime-node's WebGPU lane runs synchronously on
+   * Node's main thread): while it runs nothing else is observed, no arrival is
+   * sent and the other lane's finished call is not seen until it returns.
+   */
+  blocking?: 0 | 1 | null;
 }
 
 /** How one call's service time varies around its profile's mean. */
@@ -87,6 +95,13 @@ export interface HybridSimulation {
   variability?: ServiceVariability;
   /** Dollars per hour of each lane, for cost per million items (a lane that served nothing costs nothing). */
   dollarsPerHour?: [number, number];
+  /**
+   * How late requests reach their lane after their arrival (a live sender on a
+   * busy event loop issues them late), as quantiles at LAG_PROBABILITIES: each
+   * request draws its lag from this measured distribution. The live run
+   * reports its own (`ownSenderLagMs.quantiles`).
+   */
+  senderLagQuantilesMs?: number[] | null;
 }
 
 /** What a lane did in one run, simulated or live. */
@@ -116,6 +131,23 @@ export interface HybridOutcome {
   spanMs: number;
   lanes: [HybridLaneResult, HybridLaneResult];
   dollarsPerMillion: number | null;
+}
+
+/** Probabilities at which a measured lag distribution is kept (its quantiles, linear between them). */
+export const LAG_PROBABILITIES = [0, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1] as const;
+
+/** Draws from a distribution given by its quantiles at LAG_PROBABILITIES (inverse CDF, linear between them). */
+export function quantileSampler(quantiles: readonly number[], random: () => number): () => number {
+  return () => {
+    const u = random();
+    let k = 1;
+    while (k < LAG_PROBABILITIES.length - 1 && u > LAG_PROBABILITIES[k]!) k += 1;
+    const p0 = LAG_PROBABILITIES[k - 1]!;
+    const p1 = LAG_PROBABILITIES[k]!;
+    const q0 = quantiles[k - 1]!;
+    const q1 = quantiles[k]!;
+    return q0 + ((q1 - q0) * (u - p0)) / (p1 - p0);
+  };
 }
 
 /** Caps on what one simulation or live run may ask for (the schemas enforce them with a message naming the field). */
@@ -175,29 +207,10 @@ function interpolate(points: ProfilePoint[], batch: number, value: (p: ProfilePo
 /** z of the 99th percentile of a standard normal. */
 const Z99 = 2.3263;
 
-/**
- * A draw of one call's service time. "measured": a lognormal whose mean is the
- * profile's mean (so utilisation and throughput follow the profile) and whose
- * p99 is the profile's p99 (so the tail does too); σ solves
- * ln(p99/mean) = Z99·σ − σ²/2, the smaller root.
- */
-function serviceSampler(profile: LaneProfile, variability: ServiceVariability, random: () => number): (batch: number) => number {
-  if (variability === "fixed") return (batch) => serviceMs(profile, batch);
-  if (variability === "exponential") return (batch) => -Math.log(1 - random()) * serviceMs(profile, batch);
-  const sigmaCache = new Map<number, number>();
-  const sigmaOf = (batch: number) => {
-    let sigma = sigmaCache.get(batch);
-    if (sigma === undefined) {
-      const mean = serviceMs(profile, batch);
-      const p99 = serviceP99Ms(profile, batch);
-      const ratio = p99 === null || !(mean > 0) ? 1 : Math.log(p99 / mean);
-      sigma = ratio <= 0 ? 0 : Z99 - Math.sqrt(Math.max(0, Z99 * Z99 - 2 * ratio));
-      sigmaCache.set(batch, sigma);
-    }
-    return sigma;
-  };
+/** Standard normal draws (Box–Muller), from a seeded uniform source. */
+function normalSource(random: () => number): () => number {
   let spare: number | null = null;
-  const normal = () => {
+  return () => {
     if (spare !== null) {
       const s = spare;
       spare = null;
@@ -209,10 +222,63 @@ function serviceSampler(profile: LaneProfile, variability: ServiceVariability, r
     spare = r * Math.sin(2 * Math.PI * v);
     return r * Math.cos(2 * Math.PI * v);
   };
+}
+
+/** Lognormal draws with this median and p99 (a fixed value when p99 ≤ median). */
+export function lognormalFrom(p50: number, p99: number, random: () => number): () => number {
+  const sigma = p99 > p50 && p50 > 0 ? Math.log(p99 / p50) / Z99 : 0;
+  const normal = normalSource(random);
+  return () => (sigma === 0 ? p50 : p50 * Math.exp(sigma * normal()));
+}
+
+/**
+ * A draw of one call's service time. "measured": lognormal through the
+ * profile's p50 and p99 where it has both (a loaded machine's tail is far
+ * heavier than its median suggests, and the mean sits in between); with a mean
+ * and p99 only, lognormal with that mean and p99 (σ solves
+ * ln(p99/mean) = Z99·σ − σ²/2, the smaller root); else the mean, fixed.
+ */
+function serviceSampler(profile: LaneProfile, variability: ServiceVariability, random: () => number): (batch: number) => number {
+  const mean = serviceTable(profile);
+  if (variability === "fixed") return mean;
+  if (variability === "exponential") return (batch) => -Math.log(1 - random()) * mean(batch);
+  const normal = normalSource(random);
+  const hasP50 = profile.points.every((p) => p.p50Ms !== undefined && p.p50Ms !== null && p.p50Ms > 0);
+  const shape = new Map<number, { median: number; sigma: number }>();
+  const shapeOf = (batch: number) => {
+    let found = shape.get(batch);
+    if (!found) {
+      const m = mean(batch);
+      const p99 = serviceP99Ms(profile, batch);
+      if (p99 === null || !(m > 0)) found = { median: m, sigma: 0 };
+      else if (hasP50) {
+        const p50 = interpolate(profile.points, batch, (p) => p.p50Ms!);
+        found = { median: p50, sigma: p99 > p50 ? Math.log(p99 / p50) / Z99 : 0 };
+      } else {
+        const ratio = Math.log(p99 / m);
+        const sigma = ratio <= 0 ? 0 : Z99 - Math.sqrt(Math.max(0, Z99 * Z99 - 2 * ratio));
+        found = { median: m * Math.exp((-sigma * sigma) / 2), sigma };
+      }
+      shape.set(batch, found);
+    }
+    return found;
+  };
   return (batch) => {
-    const mean = serviceMs(profile, batch);
-    const sigma = sigmaOf(batch);
-    return sigma === 0 ? mean : mean * Math.exp(sigma * normal() - (sigma * sigma) / 2);
+    const { median, sigma } = shapeOf(batch);
+    return sigma === 0 ? median : median * Math.exp(sigma * normal());
+  };
+}
+
+/** serviceMs with the answers kept per batch size: routing asks for them on every arrival. */
+function serviceTable(profile: LaneProfile): (batch: number) => number {
+  const table = new Map<number, number>();
+  return (batch) => {
+    let ms = table.get(batch);
+    if (ms === undefined) {
+      ms = serviceMs(profile, batch);
+      table.set(batch, ms);
+    }
+    return ms;
   };
 }
 
@@ -269,11 +335,14 @@ export class LaneQueue {
   busy = false;
   private runningStartedMs = 0;
   private runningExpectedMs = 0;
+  private readonly service: (batch: number) => number;
 
   constructor(
     readonly profile: LaneProfile,
     readonly batching: LaneBatching | null,
-  ) {}
+  ) {
+    this.service = serviceTable(profile);
+  }
 
   get queued(): number {
     return this.waiting.length - this.head;
@@ -282,7 +351,7 @@ export class LaneQueue {
   enqueue(request: QueuedRequest): void {
     this.waiting.push(request);
     this.waitingItems += request.items;
-    if (!this.batching) this.waitingServiceMs += serviceMs(this.profile, request.items);
+    if (!this.batching) this.waitingServiceMs += this.service(request.items);
   }
 
   /**
@@ -318,7 +387,7 @@ export class LaneQueue {
     const batch = this.waiting.slice(this.head, this.head + count);
     this.head += count;
     this.waitingItems -= items;
-    if (!this.batching) for (const r of batch) this.waitingServiceMs -= serviceMs(this.profile, r.items);
+    if (!this.batching) for (const r of batch) this.waitingServiceMs -= this.service(r.items);
     // Compact now and then so a long run does not keep every request it ever queued.
     if (this.head > 4096 && this.head * 2 > this.waiting.length) {
       this.waiting.splice(0, this.head);
@@ -331,7 +400,7 @@ export class LaneQueue {
   start(nowMs: number, items: number): void {
     this.busy = true;
     this.runningStartedMs = nowMs;
-    this.runningExpectedMs = serviceMs(this.profile, items);
+    this.runningExpectedMs = this.service(items);
   }
 
   finish(): void {
@@ -341,12 +410,12 @@ export class LaneQueue {
   /** When, from the profile, a new request of `items` would be done here if routed now (contention not counted). */
   expectedDoneMs(nowMs: number, items: number): number {
     const running = this.busy ? Math.max(0, this.runningStartedMs + this.runningExpectedMs - nowMs) : 0;
-    if (!this.batching) return nowMs + running + Math.max(0, this.waitingServiceMs) + serviceMs(this.profile, items);
+    if (!this.batching) return nowMs + running + Math.max(0, this.waitingServiceMs) + this.service(items);
     const total = this.waitingItems + items;
     const { maxBatch } = this.batching;
     const fullBatches = Math.floor(total / maxBatch);
     const rest = total - fullBatches * maxBatch;
-    return nowMs + running + fullBatches * serviceMs(this.profile, maxBatch) + (rest > 0 ? serviceMs(this.profile, rest) : 0);
+    return nowMs + running + fullBatches * this.service(maxBatch) + (rest > 0 ? this.service(rest) : 0);
   }
 }
 
@@ -439,7 +508,18 @@ export function simulateHybrid(sim: HybridSimulation): HybridOutcome {
   const variability = sim.variability ?? "measured";
   const draw = [0, 1].map((l) => serviceSampler(sim.profiles[l]!, variability, seededRandom(hashString(`service-${l}`, sim.workload.seed)))) as [(b: number) => number, (b: number) => number];
   const slowdown = [1 + (sim.contention?.a ?? 0), 1 + (sim.contention?.b ?? 0)];
-
+  // When each request reaches its lane: at its arrival, or late by a lag drawn from the live sender's own.
+  // Measured lags already include falling behind, so they are drawn independently and the order is by reach.
+  let reachMs: Float64Array = schedule.arrivalMs;
+  let order: Uint32Array | null = null;
+  const lags = sim.senderLagQuantilesMs;
+  if (lags && lags.length === LAG_PROBABILITIES.length && lags[lags.length - 1]! > 0) {
+    const lag = quantileSampler(lags, seededRandom(hashString("sender-lag", sim.workload.seed)));
+    reachMs = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) reachMs[i] = schedule.arrivalMs[i]! + Math.max(0, lag());
+    const reach = reachMs;
+    order = Uint32Array.from({ length: n }, (_, i) => i).sort((x, y) => reach[x]! - reach[y]!);
+  }
   const startMs = new Float64Array(n);
   const doneMs = new Float64Array(n);
   const laneOf = new Uint8Array(n);
@@ -469,15 +549,43 @@ export function simulateHybrid(sim: HybridSimulation): HybridOutcome {
     for (const r of taken.batch) startMs[r.index] = now;
   };
 
+  const blocking = sim.contention?.blocking ?? null;
   for (;;) {
-    // When each busy lane would finish at its current speed.
+    // When each busy lane would finish at its current speed (a call that finished while the host was held is seen now).
     const bothBusy = running[0] !== null && running[1] !== null;
     const rate0 = bothBusy ? 1 / slowdown[0]! : 1;
     const rate1 = bothBusy ? 1 / slowdown[1]! : 1;
-    const done0 = running[0] ? now + remaining[0]! / rate0 : Infinity;
-    const done1 = running[1] ? now + remaining[1]! / rate1 : Infinity;
-    const arrival = nextArrival < n ? schedule.arrivalMs[nextArrival]! : Infinity;
-    const t = Math.min(arrival, done0, done1, wakeAt[0]!, wakeAt[1]!);
+    const done0 = running[0] ? now + Math.max(0, remaining[0]!) / rate0 : Infinity;
+    const done1 = running[1] ? now + Math.max(0, remaining[1]!) / rate1 : Infinity;
+    const arrival = nextArrival < n ? Math.max(now, reachMs[order ? order[nextArrival]! : nextArrival]!) : Infinity;
+    // While a blocking lane's call runs, its return is the only thing that can happen.
+    const held = blocking !== null && running[blocking] !== null;
+    // Which event comes first: 0/1 a lane's call returns, 2 an arrival, 3/4 a lane's batching deadline.
+    let which = 0;
+    let t = done0;
+    if (held) {
+      which = blocking;
+      t = blocking === 0 ? done0 : done1;
+    } else {
+      if (done1 < t) {
+        which = 1;
+        t = done1;
+      }
+      if (arrival < t) {
+        which = 2;
+        t = arrival;
+      }
+      const wake0 = Math.max(now, wakeAt[0]!);
+      const wake1 = Math.max(now, wakeAt[1]!);
+      if (wake0 < t) {
+        which = 3;
+        t = wake0;
+      }
+      if (wake1 < t) {
+        which = 4;
+        t = wake1;
+      }
+    }
     if (t === Infinity) break;
     const dt = t - now;
     if (running[0]) {
@@ -489,8 +597,8 @@ export function simulateHybrid(sim: HybridSimulation): HybridOutcome {
       busyMs[1] += dt;
     }
     now = t;
-    if (t === done0 || t === done1) {
-      const l: 0 | 1 = t === done0 ? 0 : 1;
+    if (which === 0 || which === 1) {
+      const l = which as 0 | 1;
       for (const r of running[l]!) doneMs[r.index] = now;
       running[l] = null;
       remaining[l] = 0;
@@ -499,16 +607,18 @@ export function simulateHybrid(sim: HybridSimulation): HybridOutcome {
       tryStart(l);
       continue;
     }
-    if (t === arrival) {
-      const items = schedule.items[nextArrival]!;
+    if (which === 2) {
+      const index = order ? order[nextArrival]! : nextArrival;
+      const items = schedule.items[index]!;
       const l = routeRequest(sim.policy, items, lanes, now);
-      laneOf[nextArrival] = l;
-      lanes[l].enqueue({ index: nextArrival, items, arrivalMs: now });
+      laneOf[index] = l;
+      // Queued as of its scheduled arrival, as the live run queues it: a batch's wait counts from then.
+      lanes[l].enqueue({ index, items, arrivalMs: schedule.arrivalMs[index]! });
       nextArrival += 1;
       tryStart(l);
       continue;
     }
-    tryStart(t === wakeAt[0] ? 0 : 1);
+    tryStart(which === 3 ? 0 : 1);
   }
   return outcomeOf({ arrivalMs: schedule.arrivalMs, startMs, doneMs, items: schedule.items, lane: laneOf, batches, busyMs, spanMs: lastDone }, sim.profiles, sim.dollarsPerHour);
 }
@@ -517,4 +627,14 @@ export function simulateHybrid(sim: HybridSimulation): HybridOutcome {
 export function differencePercent(simulated: number, measured: number): number | null {
   if (!(measured > 0) || !Number.isFinite(simulated)) return null;
   return ((simulated - measured) / measured) * 100;
+}
+
+/**
+ * A lane's profile from a batch sweep (the offline scenario, or a stored run of
+ * it): each batch's mean call time, which sets how busy the lane is, and its
+ * p99, which sets how far a call's time strays.
+ */
+export function profileFromSweep(points: ReadonlyArray<{ batch: number; latencyMs: { mean: number; p50: number; p99: number } }>, meta: Omit<LaneProfile, "points">): LaneProfile {
+  const usable = points.filter((p) => p.latencyMs.mean > 0 && Number.isFinite(p.latencyMs.mean)).sort((a, b) => a.batch - b.batch);
+  return { ...meta, points: usable.map((p) => ({ batch: p.batch, meanMs: p.latencyMs.mean, p50Ms: Number.isFinite(p.latencyMs.p50) && p.latencyMs.p50 > 0 ? p.latencyMs.p50 : null, p99Ms: Number.isFinite(p.latencyMs.p99) && p.latencyMs.p99 > 0 ? p.latencyMs.p99 : null })) };
 }

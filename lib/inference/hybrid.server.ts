@@ -1,8 +1,8 @@
 import "server-only";
 import { generateFeeds } from "./inputs.server";
-import { type Contention, drawSchedule, type HybridOutcome, type HybridPolicy, type HybridWorkload, type LaneBatching, type LaneProfile, LaneQueue, outcomeOf, type QueuedRequest, routeRequest } from "./hybrid-sim";
+import { type Contention, drawSchedule, LAG_PROBABILITIES, type HybridOutcome, type HybridPolicy, type HybridWorkload, type LaneBatching, type LaneProfile, LaneQueue, outcomeOf, type QueuedRequest, routeRequest } from "./hybrid-sim";
 import type { Runner } from "./sessions.server";
-import { AbortedError, round, summarize } from "./stats";
+import { AbortedError, median, percentileSorted, round, summarize } from "./stats";
 import type { Feeds } from "./tensors.server";
 import type { HybridResult } from "./wire";
 
@@ -49,7 +49,7 @@ function throwIfAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new AbortedError(String(signal.reason ?? "cancelled"));
 }
 
-/** Mean ms per call of back-to-back calls for `ms`, while `keepGoing` says so. */
+/** Mean ms per call of back-to-back calls for `ms`. */
 async function closedLoopMean(runner: Runner, feeds: Feeds, ms: number, signal?: AbortSignal): Promise<number> {
   const started = performance.now();
   let calls = 0;
@@ -61,20 +61,64 @@ async function closedLoopMean(runner: Runner, feeds: Feeds, ms: number, signal?:
   return (performance.now() - started) / Math.max(1, calls);
 }
 
+const HELD_PROBE_CALLS = 7;
+
 /**
- * How much each lane slows while the other runs: each alone, then both at
- * once, back to back at the mix's commonest size. On this machine the cpu
- * lane and SwiftShader's WebGPU share two cores, so this is far from zero.
+ * Whether a lane's calls hold Node's event loop: a setImmediate queued as a
+ * call starts fires at once when the call runs on a worker thread, and only
+ * when it returns when the call runs on the main thread. The median over a few
+ * calls of (time until it fired) ÷ (call time).
  */
-export async function measureContention(runners: [Runner, Runner], feeds: [Feeds, Feeds], signal?: AbortSignal): Promise<Contention & { aloneMs: [number, number]; togetherMs: [number, number] }> {
+async function heldShare(runner: Runner, feeds: Feeds, signal?: AbortSignal): Promise<{ share: number; callMs: number }> {
+  const shares: number[] = [];
+  const calls: number[] = [];
+  for (let i = 0; i < HELD_PROBE_CALLS; i += 1) {
+    throwIfAborted(signal);
+    let firedAt = -1;
+    const t0 = performance.now();
+    setImmediate(() => (firedAt = performance.now()));
+    await runner.run(feeds);
+    const t1 = performance.now();
+    if (firedAt < 0) await new Promise((resolve) => setImmediate(resolve));
+    shares.push(firedAt < 0 || firedAt >= t1 ? 1 : (firedAt - t0) / Math.max(1e-6, t1 - t0));
+    calls.push(t1 - t0);
+  }
+  return { share: median(shares) ?? 0, callMs: median(calls) ?? 0 };
+}
+
+/** A lane holds the host when its calls keep the event loop this much of their length, and are long enough to matter. */
+const BLOCKING_SHARE = 0.8;
+const BLOCKING_MIN_CALL_MS = 1;
+
+export interface MeasuredContention extends Contention {
+  aloneMs: [number, number];
+  togetherMs: [number, number];
+  heldShare: [number, number];
+}
+
+/**
+ * How the lanes get in each other's way: each alone (mean call time, and
+ * whether its calls hold Node's event loop), then both at once, back to back
+ * at the mix's commonest size. On this machine the cpu lane and SwiftShader's
+ * WebGPU share two cores, and the WebGPU lane's calls hold the main thread.
+ */
+export async function measureContention(runners: [Runner, Runner], feeds: [Feeds, Feeds], signal?: AbortSignal): Promise<MeasuredContention> {
+  const held = [await heldShare(runners[0], feeds[0], signal), await heldShare(runners[1], feeds[1], signal)];
   const aloneA = await closedLoopMean(runners[0], feeds[0], CONTENTION_PHASE_MS, signal);
   const aloneB = await closedLoopMean(runners[1], feeds[1], CONTENTION_PHASE_MS, signal);
   const [togetherA, togetherB] = await Promise.all([closedLoopMean(runners[0], feeds[0], CONTENTION_PHASE_MS, signal), closedLoopMean(runners[1], feeds[1], CONTENTION_PHASE_MS, signal)]);
+  const heldShares: [number, number] = [held[0]!.share, held[1]!.share];
+  const blocks = held.map((h) => h.share >= BLOCKING_SHARE && h.callMs >= BLOCKING_MIN_CALL_MS);
+  const blocking = blocks[1] && (!blocks[0] || held[1]!.callMs >= held[0]!.callMs) ? 1 : blocks[0] ? 0 : null;
+  // Beside a lane that holds the host, the other's slow-down is that lane's calls, which blocking already models.
+  const slowdown = (together: number, alone: number) => Math.max(0, together / alone - 1);
   return {
-    a: Math.max(0, togetherA / aloneA - 1),
-    b: Math.max(0, togetherB / aloneB - 1),
+    a: blocking === 1 ? 0 : slowdown(togetherA, aloneA),
+    b: blocking === 0 ? 0 : slowdown(togetherB, aloneB),
+    blocking,
     aloneMs: [aloneA, aloneB],
     togetherMs: [togetherA, togetherB],
+    heldShare: heldShares,
   };
 }
 
@@ -110,7 +154,15 @@ export async function runHybrid(runners: [Runner, Runner], scenario: HybridScena
   if (scenario.measureContention) {
     hooks.onProgress?.(0, "measuring how the lanes slow each other");
     const measured = await measureContention(runners, [caches[0].get(commonest), caches[1].get(commonest)], signal);
-    contention = { a: round(measured.a), b: round(measured.b), batch: commonest, aloneMs: [round(measured.aloneMs[0]), round(measured.aloneMs[1])], togetherMs: [round(measured.togetherMs[0]), round(measured.togetherMs[1])] };
+    contention = {
+      a: round(measured.a),
+      b: round(measured.b),
+      blocking: measured.blocking ?? null,
+      batch: commonest,
+      aloneMs: [round(measured.aloneMs[0]), round(measured.aloneMs[1])],
+      togetherMs: [round(measured.togetherMs[0]), round(measured.togetherMs[1])],
+      heldShare: [round(measured.heldShare[0]), round(measured.heldShare[1])],
+    };
   }
 
   const profiles: [LaneProfile, LaneProfile] = scenario.profiles ?? [unusedProfile(runners[0]), unusedProfile(runners[1])];
@@ -126,6 +178,11 @@ export async function runHybrid(runners: [Runner, Runner], scenario: HybridScena
   const wakeTimers: Array<ReturnType<typeof setTimeout> | null> = [null, null];
   const inFlight = new Set<Promise<void>>();
   let failure: unknown = null;
+  // The blocking lane's latest call, so the sender's own lag can be told from lag while the host was held.
+  const blockingLane = contention?.blocking ?? null;
+  let heldFrom = -1;
+  let heldUntil = -1;
+  const ownLag: number[] = [];
   let completed = 0;
   let lastDone = 0;
 
@@ -157,6 +214,10 @@ export async function runHybrid(runners: [Runner, Runner], scenario: HybridScena
       .then(() => {
         const done = now();
         busyMs[l] += done - at;
+        if (l === blockingLane) {
+          heldFrom = at;
+          heldUntil = done;
+        }
         for (const r of batch) doneMs[r.index] = done;
         completed += batch.length;
         lastDone = Math.max(lastDone, done);
@@ -185,6 +246,7 @@ export async function runHybrid(runners: [Runner, Runner], scenario: HybridScena
         const items = schedule.items[sent]!;
         const at = now();
         lagMs[sent] = at - arrival;
+        if (!(arrival >= heldFrom && arrival <= heldUntil)) ownLag.push(at - arrival);
         const l = routeRequest(scenario.policy, items, lanes, at);
         laneOf[sent] = l;
         // Queued at its scheduled arrival: a batch's wait is counted from when the request was due.
@@ -211,6 +273,8 @@ export async function runHybrid(runners: [Runner, Runner], scenario: HybridScena
     { ...profiles[1], lane: `server-${runners[1].lane.id}`, device: runners[1].lane.device, software: runners[1].lane.software === true },
   ]);
   const lag = summarize(lagMs);
+  const own = summarize(ownLag);
+  const ownSorted = Float64Array.from(ownLag).sort();
   return {
     kind: "hybrid",
     workload: scenario.workload,
@@ -218,6 +282,7 @@ export async function runHybrid(runners: [Runner, Runner], scenario: HybridScena
     batching: scenario.batching,
     contention,
     senderLagMs: { p50: round(lag.p50), p99: round(lag.p99), max: round(lag.max) },
+    ownSenderLagMs: own.n > 0 ? { p50: round(own.p50), p99: round(own.p99), max: round(own.max), quantiles: LAG_PROBABILITIES.map((p) => round(percentileSorted(ownSorted, p * 100))) } : null,
     outcome: roundOutcome(outcome),
   };
 }

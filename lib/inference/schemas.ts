@@ -75,6 +75,7 @@ export const laneProfileSchema = z
           .object({
             batch: z.number().int().min(1).max(HYBRID_LIMITS.maxItems),
             meanMs: z.number().positive("must be more than 0 ms").max(60_000),
+            p50Ms: z.number().positive().max(60_000).nullable().optional(),
             p99Ms: z.number().positive().max(60_000).nullable().optional(),
           })
           .strict(),

@@ -165,9 +165,25 @@ export interface HybridResult {
    * How much slower each lane ran while the other ran too (0.3: 30%), measured
    * before the run at the mix's commonest size; null when not measured.
    */
-  contention: { a: number; b: number; batch: number; aloneMs: [number, number]; togetherMs: [number, number] } | null;
+  contention: {
+    a: number;
+    b: number;
+    /** The lane (0 = A, 1 = B) whose calls hold Node's event loop for their length, or null. */
+    blocking: 0 | 1 | null;
+    batch: number;
+    aloneMs: [number, number];
+    togetherMs: [number, number];
+    /** Share of each lane's solo run time the event loop was held. */
+    heldShare: [number, number];
+  } | null;
   /** How late the sender issued arrivals against their schedule (ms); counted in every latency. */
   senderLagMs: { p50: number; p99: number; max: number };
+  /**
+   * The same, for arrivals due while no call of the blocking lane held the
+   * event loop: the sender's own lateness (timers, other work), which the
+   * simulation adds; lag while the host was held it models itself.
+   */
+  ownSenderLagMs: { p50: number; p99: number; max: number; /** At LAG_PROBABILITIES (lib/inference/hybrid-sim.ts). */ quantiles: number[] } | null;
   outcome: HybridOutcome;
 }
 
