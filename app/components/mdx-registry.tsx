@@ -5,6 +5,7 @@ import { CostExperiment } from "@/lib/experiments/cost";
 import { HybridRouterExperiment } from "@/lib/experiments/hybrid-router";
 import { LatencyExperiment } from "@/lib/experiments/latency";
 import { QuantizationExperiment } from "@/lib/experiments/quantization";
+import { RecommendationExperiment } from "@/lib/experiments/recommendation";
 import { RooflineExperiment } from "@/lib/experiments/roofline";
 import { ServingExperiment } from "@/lib/experiments/serving";
 import { TimingPitfallsExperiment } from "@/lib/experiments/timing-pitfalls";
@@ -33,4 +34,5 @@ export const lessonComponents: Record<string, ComponentType<any>> = {
   HybridRouterExperiment,
   TimingPitfallsExperiment,
   ThreadsExperiment,
+  RecommendationExperiment,
 };

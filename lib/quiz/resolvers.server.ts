@@ -1,5 +1,7 @@
 import "server-only";
 import { db, dbReady } from "@/lib/db/client.server";
+import type { LaneAssessment } from "@/lib/experiments/recommend";
+import { latestRecommendation } from "@/lib/experiments/recommend.server";
 
 /**
  * Numeric questions may check against the learner's own stored experiment
@@ -77,7 +79,20 @@ const resolvers = new Map<string, ResultResolver>([
   ["best-throughput-batch-sweep-server-cpu", latestInLesson({ lesson: "batching", experiment: "batch-sweep", model: "mlp-wide" }, (row) => row.throughput)],
   // Lesson 4: best throughput ÷ batch-1 throughput of the mlp-wide sweep, batch 1 read from the server's own benchmark record.
   ["batching-gain-batch-sweep-server-cpu", latestInLesson({ lesson: "batching", experiment: "batch-sweep", model: "mlp-wide" }, batchingGain)],
+
+  // ── Lesson 9 (choosing hardware): the learner's latest stored recommendation (computed by the server from
+  // stored runs, lib/experiments/recommend.server.ts); null while it recommends nothing.
+  ["recommended-cost-per-million", recommended((lane) => lane.dollarsPerMillion)],
+  ["recommended-headroom-percent", recommended((lane) => lane.headroomPercent)],
 ]);
+
+function recommended(figure: (lane: LaneAssessment) => number | null): ResultResolver {
+  return async (userId) => {
+    const latest = await latestRecommendation(userId);
+    const lane = latest?.lanes.find((a) => a.id === latest.recommended);
+    return lane ? figure(lane) : null;
+  };
+}
 
 // ── Curriculum lessons 3 and 4 (issue 15): helpers of the resolvers above (function declarations, hoisted).
 
