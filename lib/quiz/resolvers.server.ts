@@ -1,5 +1,7 @@
 import "server-only";
 import { db, dbReady } from "@/lib/db/client.server";
+import type { LaneAssessment } from "@/lib/experiments/recommend";
+import { latestRecommendation } from "@/lib/experiments/recommend.server";
 
 /**
  * Numeric questions may check against the learner's own stored experiment
@@ -87,7 +89,20 @@ const resolvers = new Map<string, ResultResolver>([
   ["batch-rows-at-top-rate-serving-on-server-cpu", async (userId) => atTopRate(await servingPoints(userId, "on"), (p) => p.meanBatchRows)],
   // Highest served rate with batching on ÷ highest served rate with it off.
   ["served-gain-serving-on-off-server-cpu", servedGain],
+
+  // ── Lesson 9 (choosing hardware): the learner's latest stored recommendation (computed by the server from
+  // stored runs, lib/experiments/recommend.server.ts); null while it recommends nothing.
+  ["recommended-cost-per-million", recommended((lane) => lane.dollarsPerMillion)],
+  ["recommended-headroom-percent", recommended((lane) => lane.headroomPercent)],
 ]);
+
+function recommended(figure: (lane: LaneAssessment) => number | null): ResultResolver {
+  return async (userId) => {
+    const latest = await latestRecommendation(userId);
+    const lane = latest?.lanes.find((a) => a.id === latest.recommended);
+    return lane ? figure(lane) : null;
+  };
+}
 
 // ── Curriculum lessons 3 and 4 (issue 15): helpers of the resolvers above (function declarations, hoisted).
 
