@@ -36,7 +36,8 @@ describe("curriculum lessons 3 and 4", () => {
     expect(lesson!.experimentCount).toBeGreaterThanOrEqual(experiments.length);
     const mdx = source(slug);
     expect(mdx).toMatch(/^estimatedMinutes: \d+$/m);
-    expect(mdx).toMatch(/Estimated time: about \d+ minutes/);
+    // The page renders the estimated time from frontmatter; the body must not repeat it.
+    expect(mdx).not.toMatch(/Estimated time/i);
     for (const name of experiments) expect(mdx).toContain(`<${name} `);
     // The sections every curriculum lesson has, in the table of contents.
     const headings = lesson!.toc.map((entry) => entry.title);
