@@ -21,7 +21,7 @@ describe("lessons in a real browser", () => {
     await page.goto(baseUrl);
     const titles = await page.locator(".lesson-card h3").allTextContents();
     expect(titles.slice(0, 4)).toEqual([
-      "CPU or GPU? Start from a measurement",
+      "CPU vs GPU: the mental model",
       "Latency is a distribution, not a number",
       "Latency and throughput are different questions",
       "Batching: sharing the cost of a call",
@@ -58,7 +58,7 @@ describe("lessons in a real browser", () => {
     expect(await page.locator("pre code.hljs .hljs-keyword").count()).toBeGreaterThan(0);
     await page.getByRole("link", { name: /Latency is a distribution/ }).last().click();
     await page.waitForURL("**/lessons/latency-is-a-distribution");
-    expect(await page.locator('a[rel="prev"]').innerText()).toContain("CPU or GPU?");
+    expect(await page.locator('a[rel="prev"]').innerText()).toContain("CPU vs GPU");
   });
 
   it("answers an unknown lesson with the 404 page", async () => {
