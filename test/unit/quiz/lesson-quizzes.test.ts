@@ -3,7 +3,7 @@ import { allQuizzes, publicLessonQuizzes } from "@/lib/quiz/loader.server";
 import { RESULT_RESOLVER_NAMES } from "@/lib/quiz/resolvers.server";
 
 /** Quizzes of issue 15's curriculum lessons, held to its rules below. */
-const CURRICULUM_QUIZZES = ["cpu-or-gpu", "latency-vs-throughput", "batching", "quantization", "cost-power-and-tco"];
+const CURRICULUM_QUIZZES = ["cpu-or-gpu", "latency-is-a-distribution", "latency-vs-throughput", "batching", "quantization", "cost-power-and-tco"];
 
 describe("the lessons' own quizzes", () => {
   it("validate, and every lesson quiz has 3–5 questions whose choices all explain themselves", () => {
