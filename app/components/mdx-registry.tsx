@@ -4,6 +4,7 @@ import { BatchSweepExperiment } from "@/lib/experiments/batch-sweep";
 import { CostExperiment } from "@/lib/experiments/cost";
 import { LatencyExperiment } from "@/lib/experiments/latency";
 import { QuantizationExperiment } from "@/lib/experiments/quantization";
+import { RecommendationExperiment } from "@/lib/experiments/recommendation";
 import { RooflineExperiment } from "@/lib/experiments/roofline";
 import { ServingExperiment } from "@/lib/experiments/serving";
 import { TimingPitfallsExperiment } from "@/lib/experiments/timing-pitfalls";
@@ -31,4 +32,5 @@ export const lessonComponents: Record<string, ComponentType<any>> = {
   CostExperiment,
   TimingPitfallsExperiment,
   ThreadsExperiment,
+  RecommendationExperiment,
 };
