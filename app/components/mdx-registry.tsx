@@ -2,6 +2,7 @@
 import type { ComponentType } from "react";
 import { BatchSweepExperiment } from "@/lib/experiments/batch-sweep";
 import { CostExperiment } from "@/lib/experiments/cost";
+import { DeviceSelectionExperiment } from "@/lib/experiments/device-selection";
 import { LatencyExperiment } from "@/lib/experiments/latency";
 import { QuantizationExperiment } from "@/lib/experiments/quantization";
 import { RooflineExperiment } from "@/lib/experiments/roofline";
@@ -31,4 +32,5 @@ export const lessonComponents: Record<string, ComponentType<any>> = {
   CostExperiment,
   TimingPitfallsExperiment,
   ThreadsExperiment,
+  DeviceSelectionExperiment,
 };
