@@ -59,6 +59,7 @@ export interface GpuAdapterInfo {
 }
 export interface GpuDeviceLike {
   adapterInfo?: GpuAdapterInfo;
+  queue?: unknown;
   destroy?: () => void;
 }
 export interface GpuAdapterLike {

@@ -65,6 +65,19 @@ async function webgpuAdapter(options: AdapterRequestOptions | undefined): Promis
   return adapter;
 }
 
+/** Counts submissions to a device's queue from here on (GPUQueue is one object per device, so every caller gets the wrapper). */
+function countSubmits(device: GpuDeviceLike): () => number {
+  const queue = device.queue as { submit(buffers: unknown): void } | undefined;
+  if (!queue) return () => 0;
+  const submit = queue.submit.bind(queue);
+  let count = 0;
+  queue.submit = (buffers: unknown) => {
+    count += 1;
+    submit(buffers);
+  };
+  return () => count;
+}
+
 function tensorOf(ort: typeof Ort, input: InputTensor): Ort.Tensor {
   return new ort.Tensor(input.dtype, input.data as Float32Array, input.dims);
 }
@@ -129,6 +142,9 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   // onnxruntime-web 1.30's native WebGPU EP checks env.webgpu.adapter but then makes its own device
   // from a default requestAdapter(); only a GPUDevice passed as the EP's `device` option pins the adapter.
   const ownDevice = adapter && request.adapter ? await adapter.requestDevice(deviceDescriptor(adapter)) : null;
+  // Proof that the EP used it: onnxruntime-web 1.30 does not publish a device it was given as
+  // env.webgpu.device (asking for that would create yet another device), so count its queue's submits.
+  const submitsOnOwnDevice = ownDevice ? countSubmits(ownDevice) : null;
 
   post({ type: "progress", fraction: 0, message: "creating the session" });
   const sessionOptions: Ort.InferenceSession.SessionOptions = {
@@ -211,10 +227,10 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   let adapterReport: AdapterReport | null = adapter ? describeAdapter(adapter) : null;
   let deviceOwner: "lab" | "onnxruntime" | undefined;
   if (adapterReport && request.lane === "webgpu") {
-    // Prefer the device ORT really created (its adapterInfo) over our own probe.
+    // Prefer the device ORT really ran on (its adapterInfo) over our own probe.
     try {
-      const device = (await ort.env.webgpu.device) as unknown as GpuDeviceLike | undefined;
-      deviceOwner = ownDevice && device === ownDevice ? "lab" : "onnxruntime";
+      if (submitsOnOwnDevice) deviceOwner = submitsOnOwnDevice() > 0 ? "lab" : "onnxruntime";
+      const device = deviceOwner === "lab" ? ownDevice! : ((await ort.env.webgpu.device) as unknown as GpuDeviceLike | undefined);
       const info: GpuAdapterInfo | undefined = device?.adapterInfo;
       if (info) {
         adapterReport = {

@@ -110,12 +110,13 @@ export function DeviceSelectionExperiment({ model = "digits-mlp", batch = 1, tit
                 const s = r.points[0]!.latencyMs;
                 const tick = r.timer?.resolutionMs ?? null;
                 return (
-                  <tr key={`${r.key}-${index}`} data-lane={r.key} data-adapter={r.adapter?.number ?? ""} data-software={String(r.software)}>
+                  <tr key={`${r.key}-${index}`} data-lane={r.key} data-adapter={r.adapter?.number ?? ""} data-software={String(r.software)} data-device-owner={String(r.environment.deviceOwner ?? "")}>
                     <th scope="row">
                       {r.title}
                       <span className="cell-note" data-field="device">
                         {deviceLabel(r)}
                       </span>
+                      {r.environment.deviceOwner === "onnxruntime" && <span className="cell-note quiz-error">onnxruntime-web did not use the device made from this adapter, so this row may be another adapter&apos;s</span>}
                     </th>
                     <td data-label="Samples">{s.n.toLocaleString("en-US")}</td>
                     <td data-label="p50 (ms)" data-field="p50">
