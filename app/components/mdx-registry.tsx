@@ -3,8 +3,10 @@ import type { ComponentType } from "react";
 import { BatchSweepExperiment } from "@/lib/experiments/batch-sweep";
 import { CostExperiment } from "@/lib/experiments/cost";
 import { DeviceSelectionExperiment } from "@/lib/experiments/device-selection";
+import { HybridRouterExperiment } from "@/lib/experiments/hybrid-router";
 import { LatencyExperiment } from "@/lib/experiments/latency";
 import { QuantizationExperiment } from "@/lib/experiments/quantization";
+import { RecommendationExperiment } from "@/lib/experiments/recommendation";
 import { RooflineExperiment } from "@/lib/experiments/roofline";
 import { ServingExperiment } from "@/lib/experiments/serving";
 import { TimingPitfallsExperiment } from "@/lib/experiments/timing-pitfalls";
@@ -30,7 +32,9 @@ export const lessonComponents: Record<string, ComponentType<any>> = {
   ServingExperiment,
   RooflineExperiment,
   CostExperiment,
+  HybridRouterExperiment,
   TimingPitfallsExperiment,
   ThreadsExperiment,
   DeviceSelectionExperiment,
+  RecommendationExperiment,
 };
