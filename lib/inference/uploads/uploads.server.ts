@@ -30,12 +30,13 @@ const uploadQuerySchema = z.object({
   axes: axisSizesSchema.optional(),
 });
 
-function mib(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(bytes % (1024 * 1024) === 0 ? 0 : 1)} MiB`;
+function readableBytes(bytes: number): string {
+  const [unit, size] = bytes >= 1024 * 1024 ? ["MiB", 1024 * 1024] : bytes >= 1024 ? ["KiB", 1024] : ["bytes", 1];
+  return `${Number((bytes / (size as number)).toFixed(1))} ${unit}`;
 }
 
 function tooLarge(cap: number): HttpError {
-  return new HttpError(413, `the model file is over the upload cap of ${mib(cap)} (${cap} bytes, MODEL_UPLOAD_MAX_BYTES)`);
+  return new HttpError(413, `the model file is over the upload cap of ${readableBytes(cap)} (${cap} bytes, MODEL_UPLOAD_MAX_BYTES)`);
 }
 
 /** Files being received or checked right now, by SHA-256: the same upload twice at once is told so without a second check. */
