@@ -24,6 +24,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               Inference Lab
             </Link>
             <Link href="/#lessons">Lessons</Link>
+            <Link href="/glossary">Glossary</Link>
             <AccountNav />
           </nav>
         </header>

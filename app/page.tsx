@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { listLessons } from "@/lib/content/lessons.server";
-import { LessonProgressBadge } from "@/lib/quiz/ui/progress";
+import { LessonProgressBadge, ProgressSignInHint } from "@/lib/quiz/ui/progress";
 import { plural } from "@/lib/plural";
 
 export default async function HomePage() {
@@ -17,6 +17,11 @@ export default async function HomePage() {
       </section>
       <section id="lessons" aria-labelledby="lessons-heading">
         <h2 id="lessons-heading">Lessons</h2>
+        <p className="muted">
+          Take them in order: each lesson builds on the measurements of the one before. Terms are defined in the{" "}
+          <Link href="/glossary">glossary</Link>.
+        </p>
+        <ProgressSignInHint />
         <ol className="lesson-list">
           {lessons.map((lesson, index) => (
             <li key={lesson.slug} className="lesson-card">
@@ -26,7 +31,7 @@ export default async function HomePage() {
               </h3>
               <p>{lesson.summary}</p>
               <div className="lesson-meta">
-                <span>{lesson.readingMinutes} min read</span>
+                <span>About {lesson.estimatedMinutes} min</span>
                 <span>{plural(lesson.experimentCount, "experiment")}</span>
               </div>
               <LessonProgressBadge slug={lesson.slug} />

@@ -2,8 +2,10 @@
 import type { ComponentType } from "react";
 import { BatchSweepExperiment } from "@/lib/experiments/batch-sweep";
 import { CostExperiment } from "@/lib/experiments/cost";
+import { HybridRouterExperiment } from "@/lib/experiments/hybrid-router";
 import { LatencyExperiment } from "@/lib/experiments/latency";
 import { QuantizationExperiment } from "@/lib/experiments/quantization";
+import { RecommendationExperiment } from "@/lib/experiments/recommendation";
 import { RooflineExperiment } from "@/lib/experiments/roofline";
 import { ServingExperiment } from "@/lib/experiments/serving";
 import { TimingPitfallsExperiment } from "@/lib/experiments/timing-pitfalls";
@@ -29,6 +31,8 @@ export const lessonComponents: Record<string, ComponentType<any>> = {
   ServingExperiment,
   RooflineExperiment,
   CostExperiment,
+  HybridRouterExperiment,
   TimingPitfallsExperiment,
   ThreadsExperiment,
+  RecommendationExperiment,
 };

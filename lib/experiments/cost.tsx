@@ -1,5 +1,6 @@
 "use client";
 import { useCallback, useMemo, useState } from "react";
+import { defaultPriceOf, type LanePrice } from "@/lib/inference/prices";
 import { DEFAULT_MEASURE } from "@/lib/inference/stats";
 import { getModel } from "@/lib/models/registry";
 import { PlotChart, type PlotModule, wrappedLabelAxis } from "./chart";
@@ -13,21 +14,19 @@ import { LaneRunControls } from "./components/run-controls";
 import { useLaneRuns } from "./hooks/lane-runs";
 import { laneRecord, pageEnvironment, resultRows } from "./records";
 
-export interface LanePrice {
-  dollarsPerHour: number;
-  watts: number;
-}
+export type { LanePrice };
 
 export interface CostExperimentProps {
   model?: string;
   batch?: number;
   lanes?: LaneKey[];
-  /** Defaults per lane; the lesson cites where its numbers come from, and learners can edit them. */
+  /** Overrides of the cited defaults (lib/inference/prices.ts) per lane; learners can edit them either way. */
   prices?: Partial<Record<LaneKey, LanePrice>>;
   title?: string;
 }
 
-const FALLBACK_PRICE: LanePrice = { dollarsPerHour: 0.1, watts: 100 };
+/** The price a lane has when a lesson gives none: an assumption the learner edits. */
+export const FALLBACK_PRICE: LanePrice = { dollarsPerHour: 0.1, watts: 100 };
 
 /** $ per million inferences and joules per inference from a measured steady-state throughput. */
 export function costOf(itemsPerSecond: number, price: LanePrice) {
@@ -39,7 +38,7 @@ export function CostExperiment({ model = "digits-mlp", batch = 64, lanes = LANE_
   const spec = getModel(model);
   const [edited, setEdited] = useState<Partial<Record<LaneKey, LanePrice>>>({});
   const measure = { ...DEFAULT_MEASURE, minDurationMs: 500 };
-  const priceOf = useCallback((key: LaneKey): LanePrice => edited[key] ?? prices[key] ?? FALLBACK_PRICE, [edited, prices]);
+  const priceOf = useCallback((key: LaneKey): LanePrice => edited[key] ?? prices[key] ?? defaultPriceOf(key) ?? FALLBACK_PRICE, [edited, prices]);
   const runs = useLaneRuns({
     model,
     lanes,

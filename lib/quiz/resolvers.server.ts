@@ -1,5 +1,7 @@
 import "server-only";
 import { db, dbReady } from "@/lib/db/client.server";
+import type { LaneAssessment } from "@/lib/experiments/recommend";
+import { latestRecommendation } from "@/lib/experiments/recommend.server";
 
 /**
  * Numeric questions may check against the learner's own stored experiment
@@ -77,7 +79,30 @@ const resolvers = new Map<string, ResultResolver>([
   ["best-throughput-batch-sweep-server-cpu", latestInLesson({ lesson: "batching", experiment: "batch-sweep", model: "mlp-wide" }, (row) => row.throughput)],
   // Lesson 4: best throughput ÷ batch-1 throughput of the mlp-wide sweep, batch 1 read from the server's own benchmark record.
   ["batching-gain-batch-sweep-server-cpu", latestInLesson({ lesson: "batching", experiment: "batch-sweep", model: "mlp-wide" }, batchingGain)],
+
+  // ── Lesson 5 (serving-and-dynamic-batching): the learner's latest verified open-loop runs of the wide MLP on
+  // the server CPU in that lesson, batching off (stored max batch 1) or on (max batch > 1), each figure read from
+  // the server's own benchmark record of the run (see servingPoints below).
+  // Requests the full queue refused at the highest arrival rate of the batching-off run.
+  ["rejected-at-top-rate-serving-off-server-cpu", async (userId) => atTopRate(await servingPoints(userId, "off"), (p) => p.rejected)],
+  // Mean rows per dispatched batch at the highest arrival rate of the batching-on run.
+  ["batch-rows-at-top-rate-serving-on-server-cpu", async (userId) => atTopRate(await servingPoints(userId, "on"), (p) => p.meanBatchRows)],
+  // Highest served rate with batching on ÷ highest served rate with it off.
+  ["served-gain-serving-on-off-server-cpu", servedGain],
+
+  // ── Lesson 9 (choosing hardware): the learner's latest stored recommendation (computed by the server from
+  // stored runs, lib/experiments/recommend.server.ts); null while it recommends nothing.
+  ["recommended-cost-per-million", recommended((lane) => lane.dollarsPerMillion)],
+  ["recommended-headroom-percent", recommended((lane) => lane.headroomPercent)],
 ]);
+
+function recommended(figure: (lane: LaneAssessment) => number | null): ResultResolver {
+  return async (userId) => {
+    const latest = await latestRecommendation(userId);
+    const lane = latest?.lanes.find((a) => a.id === latest.recommended);
+    return lane ? figure(lane) : null;
+  };
+}
 
 // ── Curriculum lessons 3 and 4 (issue 15): helpers of the resolvers above (function declarations, hoisted).
 
@@ -113,6 +138,74 @@ async function batchingGain(row: LessonRow): Promise<number | null> {
   const points = (JSON.parse(run.results) as { scenario?: { points?: Array<{ batch?: number; itemsPerSecond?: number }> } }).scenario?.points ?? [];
   const single = points.find((p) => p.batch === 1)?.itemsPerSecond;
   return typeof single === "number" && single > 0 ? row.throughput / single : null;
+}
+
+// ── Lesson 5: helpers of the resolvers above.
+
+const SERVING_LESSON = { lesson: "serving-and-dynamic-batching", model: "mlp-wide" } as const;
+
+interface OpenLoopPointRecord {
+  targetRate: number;
+  rejected: number;
+  meanBatchRows: number;
+  throughputPerSecond: number;
+}
+
+/**
+ * The open-loop points of the learner's latest verified open-loop serving run in lesson 5 with batching off or
+ * on, from the benchmark run the server recorded (the stored row's max batch says which setting it ran with).
+ * A closed-loop run saved since is passed over: it answers other questions.
+ */
+async function servingPoints(userId: string, batching: "on" | "off"): Promise<OpenLoopPointRecord[] | null> {
+  await dbReady();
+  const rows = await db.experimentResult.findMany({
+    where: {
+      userId,
+      lessonSlug: SERVING_LESSON.lesson,
+      experiment: "serving",
+      modelId: SERVING_LESSON.model,
+      lane: "server-cpu",
+      verified: true,
+      batchSize: batching === "off" ? 1 : { gt: 1 },
+      benchmarkRunId: { not: null },
+    },
+    orderBy: { createdAt: "desc" },
+    take: 10,
+    select: { benchmarkRunId: true },
+  });
+  for (const row of rows) {
+    const run = await db.benchmarkRun.findUnique({ where: { id: row.benchmarkRunId! }, select: { results: true } });
+    const points = openLoopPoints(run?.results);
+    if (points) return points;
+  }
+  return null;
+}
+
+function openLoopPoints(results: string | null | undefined): OpenLoopPointRecord[] | null {
+  if (!results) return null;
+  let scenario: { kind?: string; mode?: string; points?: Array<Partial<OpenLoopPointRecord>> } | undefined;
+  try {
+    scenario = (JSON.parse(results) as { scenario?: typeof scenario }).scenario;
+  } catch {
+    return null;
+  }
+  if (scenario?.kind !== "server" || scenario.mode !== "poisson") return null;
+  const points = (scenario.points ?? []).filter(
+    (p): p is OpenLoopPointRecord => typeof p.targetRate === "number" && typeof p.rejected === "number" && typeof p.meanBatchRows === "number" && typeof p.throughputPerSecond === "number",
+  );
+  return points.length > 0 ? points : null;
+}
+
+function atTopRate(points: OpenLoopPointRecord[] | null, figure: (point: OpenLoopPointRecord) => number): number | null {
+  if (!points) return null;
+  return figure(points.reduce((a, b) => (b.targetRate > a.targetRate ? b : a)));
+}
+
+async function servedGain(userId: string): Promise<number | null> {
+  const [on, off] = await Promise.all([servingPoints(userId, "on"), servingPoints(userId, "off")]);
+  if (!on || !off) return null;
+  const best = (points: OpenLoopPointRecord[]) => Math.max(...points.map((p) => p.throughputPerSecond));
+  return best(off) > 0 ? best(on) / best(off) : null;
 }
 
 export const RESULT_RESOLVER_NAMES: readonly string[] = [...resolvers.keys()];

@@ -30,7 +30,7 @@ describe("lessons in a real browser", () => {
     const quantization = titles.indexOf(QUANTIZATION_TITLE);
     expect(quantization).toBeGreaterThan(3);
     expect(titles.indexOf(COST_TITLE)).toBeGreaterThan(quantization);
-    await expect.poll(() => page.locator(".lesson-card").first().innerText()).toMatch(/\d+ min read/);
+    await expect.poll(() => page.locator(".lesson-card").first().innerText()).toMatch(/About \d+ min/);
 
     await page.getByRole("link", { name: "Latency is a distribution, not a number" }).click();
     await page.waitForURL("**/lessons/latency-is-a-distribution");

@@ -37,6 +37,12 @@ export default async function LessonPage({ params }: Params) {
       <article className="lesson-body">
         <h1>{lesson.title}</h1>
         <p className="lead">{lesson.summary}</p>
+        <p className="lesson-meta" data-testid="lesson-meta">
+          <span>
+            Lesson {index + 1} of {lessons.length}
+          </span>
+          <span>About {lesson.estimatedMinutes} min, experiments and quiz included</span>
+        </p>
         <section className="objectives" aria-labelledby="objectives-heading">
           <h2 id="objectives-heading">After this lesson you can</h2>
           <ul>
@@ -50,8 +56,20 @@ export default async function LessonPage({ params }: Params) {
         </QuizzesProvider>
         <LessonProgressPanel slug={slug} />
         <nav className="pager" aria-label="Lessons">
-          {previous ? <Link href={`/lessons/${previous.slug}`} rel="prev">← {previous.title}</Link> : <span />}
-          {next ? <Link href={`/lessons/${next.slug}`} rel="next">{next.title} →</Link> : <span />}
+          {previous ? (
+            <Link href={`/lessons/${previous.slug}`} rel="prev">
+              <span className="pager-label">← Previous</span> {previous.title}
+            </Link>
+          ) : (
+            <span />
+          )}
+          {next ? (
+            <Link href={`/lessons/${next.slug}`} rel="next">
+              <span className="pager-label">Next →</span> {next.title}
+            </Link>
+          ) : (
+            <Link href="/glossary">Glossary of terms →</Link>
+          )}
         </nav>
       </article>
       {lesson.toc.length > 0 && (

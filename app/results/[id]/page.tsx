@@ -2,6 +2,9 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { fmt } from "@/lib/experiments/format";
+import type { Recommendation } from "@/lib/experiments/recommend";
+import { RecommendationAnswer } from "@/lib/experiments/recommendation-view";
+import { RECOMMENDATION_EXPERIMENT } from "@/lib/experiments/recommend.server";
 import { loadResultGroup } from "@/lib/experiments/store.server";
 import { STORED_LANE_TITLES } from "@/lib/lanes";
 
@@ -22,6 +25,7 @@ export default async function ResultPage({ params }: { params: Promise<{ id: str
       <p className="lead">
         Stored {new Date(first.createdAt).toUTCString()} from the lesson <Link href={`/lessons/${first.lessonSlug}`}>{first.lessonSlug}</Link>.
       </p>
+      {(first.experiment as string) === RECOMMENDATION_EXPERIMENT && first.results.recommendation ? <RecommendationAnswer recommendation={first.results.recommendation as Recommendation} /> : null}
       <table className="result-table" data-testid="stored-result">
         <caption>One row per lane; latency in milliseconds, throughput in items per second (steady state)</caption>
         <thead>

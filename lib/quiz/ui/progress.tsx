@@ -29,6 +29,17 @@ export function LessonProgressBadge({ slug }: { slug: string }) {
   );
 }
 
+/** Once, above the home page's lesson list: why anonymous visitors see no progress on the cards. */
+export function ProgressSignInHint() {
+  const progress = useProgress();
+  if (!progress.loaded || progress.signedIn) return null;
+  return (
+    <p className="muted" data-testid="progress-sign-in-hint">
+      Your progress on each lesson (read, experiments run, best quiz score) shows here once you have an account and are signed in.
+    </p>
+  );
+}
+
 /**
  * On the lesson page: progress so far, a "mark as read" button, and a sentinel
  * at the end of the lesson that marks it read once the learner scrolls there.

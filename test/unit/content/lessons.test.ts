@@ -39,6 +39,13 @@ describe("lesson compilation", () => {
     expect((error as Error).message).toMatch(/bad-frontmatter\/index\.mdx:1: invalid frontmatter: order/);
   });
 
+  it("requires a positive whole number of estimated minutes", async () => {
+    const error = await compileLesson("bad-frontmatter", fixtures)!.catch((caught: unknown) => caught);
+    expect((error as Error).message).toMatch(/estimatedMinutes/);
+    const lesson = await compileLesson("good-lesson", fixtures);
+    expect(lesson!.estimatedMinutes).toBe(5);
+  });
+
   it("answers null for unknown or malformed slugs instead of touching the file system", () => {
     expect(compileLesson("does-not-exist", fixtures)).toBeNull();
     expect(compileLesson("../../etc", fixtures)).toBeNull();
@@ -55,7 +62,7 @@ describe("lesson compilation", () => {
 
   it("outlines the lessons from frontmatter alone, matching what the compiler reads", async () => {
     const compiled = await listLessons();
-    expect(lessonOutlines()).toEqual(compiled.map(({ slug, title, summary, order, objectives }) => ({ slug, title, summary, order, objectives })));
+    expect(lessonOutlines()).toEqual(compiled.map(({ slug, title, summary, order, estimatedMinutes, objectives }) => ({ slug, title, summary, order, estimatedMinutes, objectives })));
     expect(() => lessonOutlines(fixtures)).toThrow(/bad-frontmatter\/index\.mdx:1: invalid frontmatter: order/);
   });
 });

@@ -33,7 +33,8 @@ describe.each(LESSONS)("lesson $slug", ({ slug, order, experiments }) => {
     const firstExperiment = source.search(/<[A-Z][A-Za-z]*Experiment\b/);
     expect(predict).toBeGreaterThan(0);
     expect(predict).toBeLessThan(firstExperiment);
-    expect(source).toMatch(/Estimated time: about \d+ minutes/);
+    expect(source).toMatch(/^estimatedMinutes: \d+$/m);
+    expect(source).not.toMatch(/Estimated time/i);
     const registry = readFileSync(path.join(root, "app", "components", "mdx-registry.tsx"), "utf8");
     for (const [, name] of source.matchAll(/<([A-Z][A-Za-z]*Experiment)\b/g)) expect(registry, name).toMatch(new RegExp(`^\\s+${name},$`, "m"));
     expect(source).toContain(`<Quiz id="${slug}" />`);
