@@ -4,6 +4,7 @@
  * result shape so both sit in the same table and chart; whether each can run
  * here, and what it downloads. Running them is run-lanes.ts.
  */
+import type { AdapterRequestOptions } from "@/lib/browser/adapters";
 import type { BrowserProbe } from "@/lib/browser/probe";
 import type { BrowserRunResult, UnsynchronisedTiming } from "@/lib/browser/protocol";
 import type { BrowserRuntimeSizes } from "@/lib/browser/builds";
@@ -125,6 +126,8 @@ export interface RunPlan {
   unsynchronised?: boolean;
   /** Intra-op threads for the server CPU lane (1 … cores); unset: all cores. Other lanes ignore it. */
   threads?: number;
+  /** Browser WebGPU lane: the requestAdapter() options that choose the adapter it runs on (lib/browser/adapters.ts). */
+  adapter?: AdapterRequestOptions;
 }
 
 /** Progress of one lane's work: the fraction done and what it is doing. */

@@ -127,6 +127,11 @@ class RemoteRunner extends BaseRunner {
 /** Each lane's onnxruntime execution provider; null for a lane that is not onnxruntime in this process. The compiler asks for a new lane's entry. */
 const PROVIDERS: Record<LaneId, string | null> = { cpu: "cpu", cuda: "cuda", webgpu: "webgpu", remote: null };
 
+/** The lane's execution provider (onnxruntime-node's short name), or null when it has none in this process. */
+export function executionProviderOf(lane: LaneId): string | null {
+  return PROVIDERS[lane];
+}
+
 export function providerFor(lane: LaneId): string {
   const provider = PROVIDERS[lane];
   if (provider === null) throw new Error(`lane ${lane} has no onnxruntime execution provider`);
