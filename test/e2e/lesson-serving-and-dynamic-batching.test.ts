@@ -108,6 +108,11 @@ describe("lesson 5: serving and dynamic batching", () => {
       expect(await right.innerText()).toMatch(/^Right:/);
       // …and wrong with a number the run did not produce.
       expect(await feedback("how many requests did a batch hold on average").getAttribute("class")).not.toBe("right");
+
+      // The home page shows this learner's progress on the lesson: the runs and the quiz score.
+      await page.goto(baseUrl);
+      await expect.poll(() => page.getByTestId(`progress-${SLUG}`).innerText(), { timeout: 20_000 }).toMatch(/[1-9]\d* experiments? run[\s\S]*Best quiz score: \d+%/);
+      expect(await page.getByTestId("progress-sign-in-hint").count()).toBe(0);
     } finally {
       await learner.close();
     }
