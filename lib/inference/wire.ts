@@ -9,6 +9,7 @@
  * typecheck` (test/types/wire.test-d.ts). See docs/decisions/0011-lane-vocabulary-and-wire-types.md.
  */
 import type { HardwareKind, ServerLaneId } from "@/lib/lanes";
+import type { HybridOutcome, HybridPolicy, HybridWorkload, LaneBatching } from "./hybrid-sim";
 import type { TensorSpec } from "./model";
 import type { BenchmarkRequest } from "./schemas";
 import type { Summary } from "./stats";
@@ -150,7 +151,43 @@ export interface ServerResult {
   curve: Array<{ load: number; throughputPerSecond: number; p99Ms: number }>;
 }
 
-export type ScenarioResult = SingleStreamResult | OfflineResult | ServerResult;
+/**
+ * The live hybrid scenario: one workload routed by one policy across two
+ * lanes (the job's lane is A), in the shape the simulation reports
+ * (lib/inference/hybrid-sim.ts), so the two can be compared field by field.
+ */
+export interface HybridResult {
+  kind: "hybrid";
+  workload: HybridWorkload;
+  policy: HybridPolicy;
+  batching: [LaneBatching | null, LaneBatching | null];
+  /**
+   * How much slower each lane ran while the other ran too (0.3: 30%), measured
+   * before the run at the mix's commonest size; null when not measured.
+   */
+  contention: {
+    a: number;
+    b: number;
+    /** The lane (0 = A, 1 = B) whose calls hold Node's event loop for their length, or null. */
+    blocking: 0 | 1 | null;
+    batch: number;
+    aloneMs: [number, number];
+    togetherMs: [number, number];
+    /** Share of each lane's solo run time the event loop was held. */
+    heldShare: [number, number];
+  } | null;
+  /** How late the sender issued arrivals against their schedule (ms); counted in every latency. */
+  senderLagMs: { p50: number; p99: number; max: number };
+  /**
+   * The same, for arrivals due while no call of the blocking lane held the
+   * event loop: the sender's own lateness (timers, other work), which the
+   * simulation adds; lag while the host was held it models itself.
+   */
+  ownSenderLagMs: { p50: number; p99: number; max: number; /** At LAG_PROBABILITIES (lib/inference/hybrid-sim.ts). */ quantiles: number[] } | null;
+  outcome: HybridOutcome;
+}
+
+export type ScenarioResult = SingleStreamResult | OfflineResult | ServerResult | HybridResult;
 
 export type JobState = "queued" | "running" | "done" | "failed" | "cancelled";
 
@@ -189,6 +226,8 @@ export interface WireJobSnapshot {
   finishedAt: string | null;
   request: BenchmarkRequest;
   lane: { id: string; device: string | null; software: boolean | null };
+  /** The second lane of a hybrid job (the job's lane is its lane A). */
+  laneB?: { id: string; device: string | null; software: boolean | null };
   model: WireModelDetails;
   /** Jobs ahead of this one on the same hardware. */
   queuePosition: number | null;
