@@ -22,7 +22,8 @@ export type ServerLaneInfo = Pick<WireLaneInfo, "id" | "available" | "reason" | 
 /** The part of GET /api/capabilities (WireCapabilities) the lane status reads. */
 export interface Capabilities {
   lanes: ServerLaneInfo[];
-  models: Array<Pick<WireCapabilityModel, "id" | "ready">>;
+  /** Title, batch facts and catalog come along for experiments that offer the server's uploaded models. */
+  models: Array<Pick<WireCapabilityModel, "id" | "ready"> & Partial<Pick<WireCapabilityModel, "title" | "batchAxis" | "maxBatch" | "catalog">>>;
 }
 
 export interface LaneStatus {
