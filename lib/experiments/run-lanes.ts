@@ -20,7 +20,7 @@ async function runBrowserLane(key: BrowserLaneKey, plan: RunPlan, probe: Browser
   const sizes = browserDownloadBytes(key, plan.modelId, runtime);
   const wasmFile = runtime?.lanes[lane]?.files.find((f) => f.name.endsWith(".wasm"))?.bytes;
   const expectedBytes = wasmFile !== undefined && sizes.model !== null ? wasmFile + sizes.model : null;
-  const result = await runInBrowser({ lane, modelId: plan.modelId, batches: plan.batches, measure: plan.measure, threads, seed: 1, returnOutput: plan.returnOutput ?? false, expectedBytes, coldRuns: plan.coldStart?.runs ?? 0, unsynchronised: plan.unsynchronised === true && lane === "webgpu" }, onProgress, signal);
+  const result = await runInBrowser({ lane, modelId: plan.modelId, batches: plan.batches, measure: plan.measure, threads, seed: 1, returnOutput: plan.returnOutput ?? false, expectedBytes, coldRuns: plan.coldStart?.runs ?? 0, unsynchronised: plan.unsynchronised === true && lane === "webgpu", ...(plan.adapter && lane === "webgpu" ? { adapter: plan.adapter } : {}) }, onProgress, signal);
   const env = result.environment;
   const adapter = env.adapter;
   const software = lane === "webgpu" && adapter?.isFallbackAdapter === true;

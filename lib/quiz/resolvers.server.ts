@@ -1,5 +1,6 @@
 import "server-only";
 import { db, dbReady } from "@/lib/db/client.server";
+import { getModel } from "@/lib/models/registry";
 import type { LaneAssessment } from "@/lib/experiments/recommend";
 import { latestRecommendation } from "@/lib/experiments/recommend.server";
 
@@ -83,6 +84,11 @@ const resolvers = new Map<string, ResultResolver>([
   // Lesson 4: best throughput ÷ batch-1 throughput of the mlp-wide sweep, batch 1 read from the server's own benchmark record.
   ["batching-gain-batch-sweep-server-cpu", latestInLesson({ lesson: "batching", experiment: "batch-sweep", model: "mlp-wide" }, batchingGain)],
 
+  // ── Curriculum lesson 1 (cpu-or-gpu): the mlp-wide sweep (batch 1 to 64) on the server CPU, points from the server's own benchmark record.
+  // Batch 1 as a bandwidth: every call reads all weights, so weight bytes ÷ the batch-1 median, in GB/s.
+  ["batch1-bandwidth-gbps-batch-sweep-server-cpu", latestInLesson({ lesson: "cpu-or-gpu", experiment: "batch-sweep", model: "mlp-wide" }, wideBatch1Bandwidth)],
+  // Batch 64 as arithmetic: FLOPs per item × items/s at batch 64, in GFLOP/s.
+  ["batch64-gflops-batch-sweep-server-cpu", latestInLesson({ lesson: "cpu-or-gpu", experiment: "batch-sweep", model: "mlp-wide" }, wideBatch64Gflops)],
   // ── Lesson 5 (serving-and-dynamic-batching): the learner's latest verified open-loop runs of the wide MLP on
   // the server CPU in that lesson, batching off (stored max batch 1) or on (max batch > 1), each figure read from
   // the server's own benchmark record of the run (see servingPoints below).
@@ -142,12 +148,36 @@ function latestInLesson(scope: { lesson: string; experiment: string; model: stri
  * (never from the results JSON a browser sent).
  */
 async function batchingGain(row: LessonRow): Promise<number | null> {
-  if (!row.benchmarkRunId || !row.throughput) return null;
+  if (!row.throughput) return null;
+  const single = (await recordedSweepPoint(row, 1))?.itemsPerSecond;
+  return typeof single === "number" && single > 0 ? row.throughput / single : null;
+}
+
+interface RecordedPoint {
+  batch?: number;
+  itemsPerSecond?: number;
+  latencyMs?: { p50?: number };
+}
+
+/** One batch of a sweep as the server recorded it in its benchmark run (never the results JSON a browser sent). */
+async function recordedSweepPoint(row: LessonRow, batch: number): Promise<RecordedPoint | null> {
+  if (!row.benchmarkRunId) return null;
   const run = await db.benchmarkRun.findUnique({ where: { id: row.benchmarkRunId }, select: { results: true } });
   if (!run?.results) return null;
-  const points = (JSON.parse(run.results) as { scenario?: { points?: Array<{ batch?: number; itemsPerSecond?: number }> } }).scenario?.points ?? [];
-  const single = points.find((p) => p.batch === 1)?.itemsPerSecond;
-  return typeof single === "number" && single > 0 ? row.throughput / single : null;
+  const points = (JSON.parse(run.results) as { scenario?: { points?: RecordedPoint[] } }).scenario?.points ?? [];
+  return points.find((p) => p.batch === batch) ?? null;
+}
+
+async function wideBatch1Bandwidth(row: LessonRow): Promise<number | null> {
+  const weightBytes = getModel("mlp-wide")?.weightBytes;
+  const p50 = (await recordedSweepPoint(row, 1))?.latencyMs?.p50;
+  return weightBytes && typeof p50 === "number" && p50 > 0 ? weightBytes / 1e6 / p50 : null;
+}
+
+async function wideBatch64Gflops(row: LessonRow): Promise<number | null> {
+  const flopsPerItem = getModel("mlp-wide")?.flopsPerItem;
+  const itemsPerSecond = (await recordedSweepPoint(row, 64))?.itemsPerSecond;
+  return flopsPerItem && typeof itemsPerSecond === "number" && itemsPerSecond > 0 ? (flopsPerItem * itemsPerSecond) / 1e9 : null;
 }
 
 // ── Lesson 8: helpers of the resolvers above.

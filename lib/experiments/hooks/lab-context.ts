@@ -17,6 +17,9 @@ let capabilitiesPromise: Promise<Capabilities> | null = null;
 let probePromise: Promise<BrowserProbe> | null = null;
 let runtimePromise: Promise<BrowserRuntimeSizes | null> | null = null;
 
+/** The lesson slug of a page outside /lessons/. */
+export const UNKNOWN_LESSON = "unknown";
+
 /** Server lanes and the browser's abilities, asked once per page however many experiments it holds. */
 export function useLabContext() {
   const [capabilities, setCapabilities] = useState<Capabilities | null>(null);
@@ -46,7 +49,7 @@ export function useLabContext() {
     };
   }, []);
   const pathname = usePathname();
-  const lessonSlug = /^\/lessons\/([^/]+)/.exec(pathname ?? "")?.[1] ?? "unknown";
+  const lessonSlug = /^\/lessons\/([^/]+)/.exec(pathname ?? "")?.[1] ?? UNKNOWN_LESSON;
   const status = useCallback((key: LaneKey, modelId: string) => laneStatus(key, modelId, capabilities, capabilitiesError, probe), [capabilities, capabilitiesError, probe]);
   return { capabilities, probe, runtime, lessonSlug, status };
 }

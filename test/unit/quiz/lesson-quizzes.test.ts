@@ -2,24 +2,13 @@ import { describe, expect, it } from "vitest";
 import { allQuizzes, publicLessonQuizzes } from "@/lib/quiz/loader.server";
 import { RESULT_RESOLVER_NAMES } from "@/lib/quiz/resolvers.server";
 
-/**
- * The two quizzes written before issue 15 keep their short form (3–5 questions) until their lessons' rewrites
- * land with a quiz of six or more; every other quiz is a curriculum quiz, held to issue 15's rules below.
- */
-const LEGACY_QUIZZES = new Set(["cpu-or-gpu", "latency-is-a-distribution"].filter((id) => (allQuizzes().get(id)?.quiz.questions.length ?? 0) <= 5));
-const CURRICULUM_QUIZZES = [...allQuizzes().keys()].filter((id) => !LEGACY_QUIZZES.has(id));
+/** Every lesson's quiz is a curriculum quiz (issue 15), held to its rules below. */
+const CURRICULUM_QUIZZES = [...allQuizzes().keys()];
 
 describe("the lessons' own quizzes", () => {
-  it("validate, and every quiz not yet rewritten for the curriculum has 3–5 questions of all three types", () => {
+  it("validate, one per lesson, including the two lessons rewritten into the curriculum", () => {
     const quizzes = allQuizzes();
     expect([...quizzes.keys()].sort()).toEqual(expect.arrayContaining(["cpu-or-gpu", "latency-is-a-distribution", "latency-vs-throughput", "batching", "quantization", "cost-power-and-tco"]));
-    expect(CURRICULUM_QUIZZES.length).toBeGreaterThanOrEqual(4);
-    for (const [id, { quiz }] of quizzes) {
-      if (!LEGACY_QUIZZES.has(id)) continue;
-      expect(quiz.questions.length).toBeGreaterThanOrEqual(3);
-      expect(quiz.questions.length).toBeLessThanOrEqual(5);
-      expect(new Set(quiz.questions.map((q) => q.type)).size).toBe(3);
-    }
   });
 
   it("check the learner's own results only through registered resolvers", () => {
