@@ -25,16 +25,20 @@ describe("lesson 9, choosing hardware, in a real browser", () => {
     await page.goto(`${baseUrl}/lessons/choosing-hardware`);
     expect((await page.getByTestId("providers-figure").locator('svg[role="img"]').getAttribute("aria-label"))!.length).toBeGreaterThan(150);
 
-    // One run on the server CPU lane.
-    expect(await laneAvailable(page, "latency", "server-cpu")).toBe(true);
-    await setLanes(page, "latency", ["server-cpu"]);
-    const latency = page.locator('[data-experiment="latency"]');
-    await latency.getByRole("button", { name: "Run" }).click();
-    await page.locator('[data-testid="latency-table"] tr[data-lane="server-cpu"] [data-field="p50"]').waitFor({ timeout: 110_000 });
-    await expect.poll(() => latency.locator("a.permalink").count(), { timeout: 20_000 }).toBe(1);
+    // The device panel answers for the server's lanes (the CUDA probe says whether it could run here).
+    await page.getByTestId("server-lanes").waitFor({ timeout: 60_000 });
+    expect(await page.locator('[data-testid="server-lanes"] tr[data-lane="cpu"]').getAttribute("data-available")).toBe("true");
+
+    // One run on the server CPU lane: the three stopwatches, whose steady state the recommendation reads.
+    expect(await laneAvailable(page, "timing-pitfalls", "server-cpu")).toBe(true);
+    await setLanes(page, "timing-pitfalls", ["server-cpu"]);
+    const pitfalls = page.locator('[data-experiment="timing-pitfalls"]');
+    await pitfalls.getByRole("button", { name: "Run" }).click();
+    await pitfalls.locator('[data-testid="pitfalls-table"] tr[data-lane="server-cpu"]').waitFor({ timeout: 150_000 });
+    await expect.poll(() => pitfalls.locator("a.permalink").count(), { timeout: 20_000 }).toBe(1);
 
     // Predict, then recommend: the learner's batch-1 run is read, and the sweep it lacks is listed.
-    await page.getByRole("button", { name: "Server CPU", exact: true }).click();
+    await page.getByTestId("predict-first").getByRole("button", { name: "Server CPU", exact: true }).click();
     const recommendation = page.locator('[data-experiment="recommendation"]');
     // A target this shared test machine meets at batch 1 however busy the other tests keep it.
     await recommendation.locator('input[name="p99TargetMs"]').fill("100");
