@@ -194,8 +194,6 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
     executionProviders: [request.lane],
     graphOptimizationLevel: "all",
     ...(spec?.sessionOptions ? { extra: { session: spec.sessionOptions } } : {}),
-    // Own models: onnxruntime's placement log (verbose) is the only word on nodes that left WebGPU.
-    ...(own ? { logSeverityLevel: 0 as const, logVerbosityLevel: 0 } : {}),
   };
   const feedsFor = (batch: number, seed: number) => Object.fromEntries((own ? ownModelFeeds(own, batch, seed) : makeInput(spec!, batch, seed)).map((t) => [t.name, tensorOf(ort, t)]));
   const firstFeeds = feedsFor(request.batches[0]!, request.seed);
@@ -203,10 +201,8 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   const wallStart = Date.now();
   const t2 = performance.now();
   let session: Ort.InferenceSession;
-  let placement: PlacementReport | undefined;
   try {
-    if (own) ({ session, placement } = await createWithPlacementLog(() => ort.InferenceSession.create(modelBytes, sessionOptions)));
-    else session = await ort.InferenceSession.create(modelBytes, sessionOptions);
+    session = await ort.InferenceSession.create(modelBytes, sessionOptions);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     if (request.lane === "webgpu") throw new UnavailableError(`onnxruntime-web could not start its WebGPU backend: ${why}`);
@@ -290,6 +286,15 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
     } catch {
       // The adapter we handed ORT is the one it used.
     }
+  }
+  // Own models on WebGPU: where did each node run? onnxruntime says so only in its verbose log,
+  // which slows session creation, so a second, untimed session is made to read it.
+  let placement: PlacementReport | undefined;
+  if (own && request.lane === "webgpu") {
+    post({ type: "progress", fraction: 1, message: "asking onnxruntime-web where each node ran" });
+    const check = await createWithPlacementLog(() => ort.InferenceSession.create(modelBytes, { ...sessionOptions, logSeverityLevel: 0, logVerbosityLevel: 0 }));
+    placement = check.placement;
+    await check.session.release();
   }
   const evaluation = request.evaluateUrl && spec ? await evaluate(ort, session, spec.baseId, request.evaluateUrl) : undefined;
   await session.release();

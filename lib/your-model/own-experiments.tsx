@@ -43,9 +43,14 @@ function planFor(model: LoadedModel, inputs: OwnModelInputs, batches: number[], 
     measure: batches.length > 1 ? SWEEP_MEASURE : DEFAULT_MEASURE,
     flopsPerItem: flops.counted ? flops.flopsPerItem : null,
     ...(cold ? { coldStart: { runs: 10 } } : {}),
-    // A view of the page's bytes; run-lanes hands each lane its own copy.
-    ownModel: { ...inputs, bytes: model.bytes.buffer.slice(model.bytes.byteOffset, model.bytes.byteOffset + model.bytes.byteLength) as ArrayBuffer },
+    // The page's own buffer, not a copy: run-lanes hands each lane a copy of it to transfer.
+    ownModel: { ...inputs, bytes: wholeBuffer(model.bytes) },
   };
+}
+
+function wholeBuffer(bytes: Uint8Array): ArrayBuffer {
+  const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  return (whole ? bytes.buffer : bytes.slice().buffer) as ArrayBuffer;
 }
 
 /** Lane failures in plain words first, onnxruntime-web's own after (a refused shape, memory). */
