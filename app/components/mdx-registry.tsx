@@ -2,6 +2,8 @@
 import type { ComponentType } from "react";
 import { BatchSweepExperiment } from "@/lib/experiments/batch-sweep";
 import { CostExperiment } from "@/lib/experiments/cost";
+import { DeviceSelectionExperiment } from "@/lib/experiments/device-selection";
+import { HybridRouterExperiment } from "@/lib/experiments/hybrid-router";
 import { LatencyExperiment } from "@/lib/experiments/latency";
 import { QuantizationExperiment } from "@/lib/experiments/quantization";
 import { RecommendationExperiment } from "@/lib/experiments/recommendation";
@@ -30,7 +32,9 @@ export const lessonComponents: Record<string, ComponentType<any>> = {
   ServingExperiment,
   RooflineExperiment,
   CostExperiment,
+  HybridRouterExperiment,
   TimingPitfallsExperiment,
   ThreadsExperiment,
+  DeviceSelectionExperiment,
   RecommendationExperiment,
 };

@@ -25,7 +25,8 @@ export interface CostExperimentProps {
   title?: string;
 }
 
-const FALLBACK_PRICE: LanePrice = { dollarsPerHour: 0.1, watts: 100 };
+/** The price a lane has when a lesson gives none: an assumption the learner edits. */
+export const FALLBACK_PRICE: LanePrice = { dollarsPerHour: 0.1, watts: 100 };
 
 /** $ per million inferences and joules per inference from a measured steady-state throughput. */
 export function costOf(itemsPerSecond: number, price: LanePrice) {

@@ -17,6 +17,8 @@ export interface StoredBenchmarkResults {
     latencyMs?: Partial<Summary>;
     itemsPerSecond?: number;
     points?: Array<{ batch?: number; targetRate?: number; latencyMs?: Partial<Summary>; itemsPerSecond?: number; throughputPerSecond?: number }>;
+    /** A hybrid run's result across its two lanes. */
+    outcome?: { throughputPerSecond?: number; latencyMs?: { p50?: number; p99?: number } };
   };
 }
 
@@ -57,6 +59,12 @@ export function figuresOfBenchmark(stored: StoredBenchmarkResults): Figures {
       put(figures, "p50Ms", best.latencyMs?.p50);
       put(figures, "p99Ms", best.latencyMs?.p99);
       put(figures, "kneeBatch", kneeOf(usable.map((p) => ({ batch: p.batch, itemsPerSecond: p.itemsPerSecond, latencyMs: p.latencyMs as Summary, gflopsPerSecond: null, cappedEarly: false })))?.batch);
+      break;
+    }
+    case "hybrid": {
+      put(figures, "throughput", scenario.outcome?.throughputPerSecond);
+      put(figures, "p50Ms", scenario.outcome?.latencyMs?.p50);
+      put(figures, "p99Ms", scenario.outcome?.latencyMs?.p99);
       break;
     }
     case "server": {

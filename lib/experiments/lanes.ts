@@ -4,6 +4,7 @@
  * result shape so both sit in the same table and chart; whether each can run
  * here, and what it downloads. Running them is run-lanes.ts.
  */
+import type { AdapterRequestOptions } from "@/lib/browser/adapters";
 import type { BrowserProbe } from "@/lib/browser/probe";
 import type { BrowserRunResult, UnsynchronisedTiming } from "@/lib/browser/protocol";
 import type { BrowserRuntimeSizes } from "@/lib/browser/builds";
@@ -22,7 +23,8 @@ export type ServerLaneInfo = Pick<WireLaneInfo, "id" | "available" | "reason" | 
 /** The part of GET /api/capabilities (WireCapabilities) the lane status reads. */
 export interface Capabilities {
   lanes: ServerLaneInfo[];
-  models: Array<Pick<WireCapabilityModel, "id" | "ready">>;
+  /** Title, batch facts and catalog come along for experiments that offer the server's uploaded models. */
+  models: Array<Pick<WireCapabilityModel, "id" | "ready"> & Partial<Pick<WireCapabilityModel, "title" | "batchAxis" | "maxBatch" | "catalog">>>;
 }
 
 export interface LaneStatus {
@@ -129,6 +131,8 @@ export interface RunPlan {
   ownModel?: OwnModelInputs & { bytes: ArrayBuffer };
   /** Intra-op threads for the server CPU lane (1 … cores); unset: all cores. Other lanes ignore it. */
   threads?: number;
+  /** Browser WebGPU lane: the requestAdapter() options that choose the adapter it runs on (lib/browser/adapters.ts). */
+  adapter?: AdapterRequestOptions;
 }
 
 /** Progress of one lane's work: the fraction done and what it is doing. */

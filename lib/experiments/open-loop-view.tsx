@@ -39,7 +39,7 @@ export function OpenLoopTable({ runs }: { runs: OpenLoopRun[] }) {
   return (
     <table className="result-table" data-testid="open-loop-table">
       <caption>
-        Per target arrival rate (Poisson): the rate drawn and actually sent, what was served, latency from each request&apos;s scheduled arrival (ms), requests refused by a full queue, and Little&apos;s law (L against λ × W)
+        Per target arrival rate (Poisson): the rate drawn and actually sent, what was served, latency from each request&apos;s scheduled arrival (ms), median time queued before its batch ran (ms), mean requests per batch, requests refused by a full queue, and Little&apos;s law (L against λ × W)
       </caption>
       <thead>
         <tr>
@@ -48,6 +48,8 @@ export function OpenLoopTable({ runs }: { runs: OpenLoopRun[] }) {
           <th scope="col">Served (req/s)</th>
           <th scope="col">p50 (ms)</th>
           <th scope="col">p99 (ms)</th>
+          <th scope="col">Queue p50 (ms)</th>
+          <th scope="col">Rows per batch</th>
           <th scope="col">Rejected</th>
           <th scope="col">L</th>
           <th scope="col">λ × W</th>
@@ -56,7 +58,7 @@ export function OpenLoopTable({ runs }: { runs: OpenLoopRun[] }) {
       </thead>
       {runs.map((r) => (
         <tbody key={`${r.laneKey}-${r.batching}`} data-lane={r.laneKey} data-batching={r.batching}>
-          <LaneGroupRow title={`${r.title}, batching ${r.batching}`} device={r.device} colSpan={9} />
+          <LaneGroupRow title={`${r.title}, batching ${r.batching}`} device={r.device} colSpan={11} />
           {r.points.map((p) => (
             <tr key={p.targetRate} data-lane={r.laneKey} data-rate={p.targetRate} data-stable={p.openLoop.stable}>
               <th scope="row" data-label="Target (req/s)">{fmt(p.targetRate)}</th>
@@ -67,6 +69,8 @@ export function OpenLoopTable({ runs }: { runs: OpenLoopRun[] }) {
               <td data-label="Served (req/s)" data-field="served">{fmt(p.throughputPerSecond)}</td>
               <td data-label="p50 (ms)" data-field="p50">{fmt(p.latencyMs.p50)}</td>
               <td data-label="p99 (ms)" data-field="p99">{fmt(p.latencyMs.p99)}</td>
+              <td data-label="Queue p50 (ms)" data-field="queue">{fmt(p.queueMs.p50)}</td>
+              <td data-label="Rows per batch" data-field="batch-rows">{fmt(p.meanBatchRows)}</td>
               <td data-label="Rejected" data-field="rejected">{p.rejected.toLocaleString("en-US")}</td>
               <td data-label="L" data-field="little-l">{fmt(p.openLoop.littlesLaw?.meanInSystem)}</td>
               <td data-label="λ × W" data-field="little-lw">{fmt(p.openLoop.littlesLaw?.predictedInSystem)}</td>
@@ -90,6 +94,8 @@ export function openLoopRows(runs: OpenLoopRun[]) {
       served_per_s: p.throughputPerSecond,
       p50_ms: p.latencyMs.p50,
       p99_ms: p.latencyMs.p99,
+      queue_p50_ms: p.queueMs.p50,
+      mean_batch_rows: p.meanBatchRows,
       rejected: p.rejected,
       completed: p.completed,
       little_l: p.openLoop.littlesLaw?.meanInSystem ?? null,

@@ -22,7 +22,7 @@ async function runBrowserLane(key: BrowserLaneKey, plan: RunPlan, probe: Browser
   const expectedBytes = wasmFile !== undefined && sizes.model !== null ? wasmFile + sizes.model : null;
   // The worker takes the bytes it is given (transferred), so each lane gets its own copy.
   const ownModel = plan.ownModel ? { ...plan.ownModel, bytes: plan.ownModel.bytes.slice(0) } : undefined;
-  const result = await runInBrowser({ lane, modelId: plan.modelId, batches: plan.batches, measure: plan.measure, threads, seed: 1, returnOutput: plan.returnOutput ?? false, expectedBytes: ownModel ? (wasmFile ?? null) : expectedBytes, coldRuns: plan.coldStart?.runs ?? 0, unsynchronised: plan.unsynchronised === true && lane === "webgpu", ...(ownModel ? { ownModel } : {}) }, onProgress, signal);
+  const result = await runInBrowser({ lane, modelId: plan.modelId, batches: plan.batches, measure: plan.measure, threads, seed: 1, returnOutput: plan.returnOutput ?? false, expectedBytes: ownModel ? (wasmFile ?? null) : expectedBytes, coldRuns: plan.coldStart?.runs ?? 0, unsynchronised: plan.unsynchronised === true && lane === "webgpu", ...(plan.adapter && lane === "webgpu" ? { adapter: plan.adapter } : {}), ...(ownModel ? { ownModel } : {}) }, onProgress, signal);
   const env = result.environment;
   const adapter = env.adapter;
   const software = lane === "webgpu" && adapter?.isFallbackAdapter === true;

@@ -9,7 +9,7 @@ import { figuresSchema } from "./figures";
 
 export { STORED_LANES, type StoredLane } from "@/lib/lanes";
 
-export const EXPERIMENT_KINDS = ["latency", "batch-sweep", "serving", "quantization", "roofline", "cost", "threads", "timing-pitfalls"] as const;
+export const EXPERIMENT_KINDS = ["latency", "batch-sweep", "serving", "quantization", "roofline", "cost", "threads", "timing-pitfalls", "device-selection", "hybrid-router"] as const;
 export type ExperimentKind = (typeof EXPERIMENT_KINDS)[number];
 
 /** Pages outside the lessons whose experiments store results too: the slug they store under, and their path. */

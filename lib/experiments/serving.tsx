@@ -22,6 +22,9 @@ export interface ServingExperimentProps {
   rates?: number[];
   /** Which load the experiment starts on; the learner can switch. */
   load?: "concurrency" | "poisson";
+  /** Whether dynamic batching starts on, and its max batch: a lesson can set up one side of a comparison. */
+  batching?: boolean;
+  maxBatch?: number;
   title?: string;
 }
 
@@ -49,13 +52,13 @@ const SERVING_LANES: LaneKey[] = LANE_KEYS.filter(isServerLaneKey);
  * server's dynamic batcher. Browser lanes have no batcher to measure, so only
  * server lanes are offered.
  */
-export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4, 8, 16], rates = [250, 1000, 4000], load = "concurrency", title }: ServingExperimentProps) {
+export function ServingExperiment({ model = "digits-mlp", concurrency = [1, 2, 4, 8, 16], rates = [250, 1000, 4000], load = "concurrency", batching: batchingAtStart = true, maxBatch: maxBatchAtStart = 8, title }: ServingExperimentProps) {
   const spec = getModel(model);
   const [mode, setMode] = useState<"concurrency" | "poisson">(load);
   const [ratesText, setRatesText] = useState(rates.join(", "));
   const parsedRates = parseRates(ratesText);
-  const [batching, setBatching] = useState(true);
-  const [maxBatch, setMaxBatch] = useState(8);
+  const [batching, setBatching] = useState(batchingAtStart);
+  const [maxBatch, setMaxBatch] = useState(maxBatchAtStart);
   const [maxQueueDelayMs, setMaxQueueDelayMs] = useState(2);
   const [maxQueueSize, setMaxQueueSize] = useState(64);
   const runs = useLaneRuns<ServingResult>({

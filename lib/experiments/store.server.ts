@@ -59,7 +59,8 @@ interface StoredScenario {
   latencyMs?: { p50?: number };
   itemsPerSecond?: number;
   points?: Array<{ batch?: number; latencyMs?: { p50?: number }; itemsPerSecond?: number; throughputPerSecond?: number }>;
-  batching?: { maxBatchSize?: number } | null;
+  batching?: { maxBatchSize?: number } | [unknown, unknown] | null;
+  outcome?: { throughputPerSecond?: number; latencyMs?: { p50?: number } };
 }
 
 const finiteOrNull = (value: unknown) => (typeof value === "number" && Number.isFinite(value) ? value : null);
@@ -79,8 +80,12 @@ export function figuresOfScenario(scenario: StoredScenario): ColumnFigures | nul
       const points = scenario.points ?? [];
       if (points.length === 0) return null;
       const best = points.reduce((a, b) => ((b.throughputPerSecond ?? 0) > (a.throughputPerSecond ?? 0) ? b : a));
-      return { batchSize: finiteOrNull(scenario.batching?.maxBatchSize ?? 1), p50Ms: finiteOrNull(best.latencyMs?.p50), throughput: finiteOrNull(best.throughputPerSecond) };
+      const batching = Array.isArray(scenario.batching) ? null : scenario.batching;
+      return { batchSize: finiteOrNull(batching?.maxBatchSize ?? 1), p50Ms: finiteOrNull(best.latencyMs?.p50), throughput: finiteOrNull(best.throughputPerSecond) };
     }
+    case "hybrid":
+      // Requests of several sizes over two lanes: no one batch size describes the run.
+      return { batchSize: null, p50Ms: finiteOrNull(scenario.outcome?.latencyMs?.p50), throughput: finiteOrNull(scenario.outcome?.throughputPerSecond) };
     default:
       return null;
   }

@@ -9,6 +9,7 @@ import { requireLane, type LaneInfo } from "./lanes.server";
 import type { InferenceModel } from "./model";
 import { ColdStartLimiter } from "./cold-start-limits.server";
 import { measureColdStart, releaseColdRunner } from "./cold-start.server";
+import { type HybridScenario, runHybrid } from "./hybrid.server";
 import { runScenario, type Scenario } from "./scenarios.server";
 import type { BenchmarkRequest } from "./schemas";
 import { getRunner, type Runner } from "./sessions.server";
@@ -37,7 +38,9 @@ interface Job {
   snapshot: JobSnapshot;
   model: InferenceModel;
   lane: LaneInfo;
-  scenario: Scenario;
+  /** A hybrid job's second lane. */
+  laneB: LaneInfo | null;
+  scenario: Scenario | HybridScenario;
   resource: string;
   controller: AbortController;
   events: EventEmitter;
@@ -67,9 +70,19 @@ export function resourceOf(lane: LaneInfo): string {
   return "gpu";
 }
 
-function toScenario(request: BenchmarkRequest): Scenario {
+function toScenario(request: BenchmarkRequest): Scenario | HybridScenario {
   const s = request.scenario;
   switch (s.kind) {
+    case "hybrid":
+      return {
+        kind: "hybrid",
+        workload: s.workload,
+        policy: s.policy,
+        batching: [s.batching.a, s.batching.b],
+        profiles: s.profiles ?? null,
+        warmupRequests: s.warmupRequests,
+        measureContention: s.measureContention,
+      };
     case "single-stream": {
       const { kind, batch, ...measure } = s;
       return { kind, batch, measure };
@@ -93,12 +106,14 @@ function toScenario(request: BenchmarkRequest): Scenario {
 }
 
 /** Rough duration a job asks for: what Retry-After is estimated from. */
-function expectedDurationMs(scenario: Scenario, coldStart: boolean): number {
+function expectedDurationMs(scenario: Scenario | HybridScenario, coldStart: boolean): number {
   return (coldStart ? 3000 : 0) + scenarioDurationMs(scenario);
 }
 
-function scenarioDurationMs(scenario: Scenario): number {
+function scenarioDurationMs(scenario: Scenario | HybridScenario): number {
   switch (scenario.kind) {
+    case "hybrid":
+      return (scenario.workload.requests / scenario.workload.rate) * 1000 + (scenario.measureContention ? 2000 : 0) + 1000;
     case "single-stream":
       return scenario.measure.minDurationMs + 500;
     case "offline":
@@ -189,6 +204,7 @@ export class JobManager {
       throw new HttpError(400, `threads must be from 1 to ${lane.threads.max} on this server, got ${request.threads}`);
     }
     const scenario = toScenario(request);
+    const laneB = scenario.kind === "hybrid" ? await this.checkHybrid(request, scenario, model, lane) : null;
     if (scenario.kind === "single-stream" && scenario.batch > model.maxBatch) {
       throw new HttpError(413, `batch of ${scenario.batch} is over this model's cap of ${model.maxBatch}`);
     }
@@ -222,6 +238,7 @@ export class JobManager {
         finishedAt: null,
         request,
         lane: { id: lane.id, device: lane.device, software: lane.software },
+        ...(laneB ? { laneB: { id: laneB.id, device: laneB.device, software: laneB.software } } : {}),
         model: modelDetails(model),
         queuePosition: null,
         results: null,
@@ -230,6 +247,7 @@ export class JobManager {
       },
       model,
       lane,
+      laneB,
       scenario,
       resource,
       controller: new AbortController(),
@@ -253,6 +271,26 @@ export class JobManager {
     this.pump(resource);
     this.startHeartbeat();
     return this.snapshot(job.snapshot.id)!;
+  }
+
+  /**
+   * A hybrid job's own checks, each naming its field: a second lane that is
+   * real, available and not the first; request sizes the model takes; profiles
+   * of this model. Returns lane B.
+   */
+  private async checkHybrid(request: BenchmarkRequest, scenario: HybridScenario, model: InferenceModel, lane: LaneInfo): Promise<LaneInfo> {
+    if (request.scenario.kind !== "hybrid") throw new Error("not a hybrid request");
+    if (request.scenario.laneB === lane.id) throw new HttpError(400, `scenario.laneB: must differ from lane (both are ${lane.id}); a hybrid run needs two lanes`);
+    if (request.threads !== undefined) throw new HttpError(400, "threads: a hybrid run uses each lane's default threads");
+    if (request.coldStart) throw new HttpError(400, "coldStart: a hybrid run measures steady state only");
+    const laneB = await requireLane(request.scenario.laneB);
+    const largest = Math.max(...scenario.workload.mix.map((m) => m.items), ...scenario.batching.map((b) => b?.maxBatch ?? 1));
+    if (largest > 1 && model.batchAxis !== 0) throw new HttpError(400, `scenario.workload.mix: model ${model.id} takes one item per call (no leading batch axis), so requests or batches of ${largest} items cannot run`);
+    if (largest > model.maxBatch) throw new HttpError(413, `scenario.workload.mix: ${largest} items in one call is over model ${model.id}'s cap of ${model.maxBatch}`);
+    scenario.profiles?.forEach((profile, i) => {
+      if (profile.modelId !== model.id) throw new HttpError(400, `scenario.profiles.${i}.modelId: this profile was measured on model ${profile.modelId}, not ${model.id}`);
+    });
+    return laneB;
   }
 
   private waitEstimateMs(resource: string): number {
@@ -322,6 +360,21 @@ export class JobManager {
     const cap = timeCapMs();
     const timer = setTimeout(() => job.controller.abort(new Error(`time cap of ${cap / 1000} s exceeded`)), cap);
     let fresh: Runner | null = null;
+    let lastEmit = 0;
+    let lastWrite = 0;
+    const onProgress = (fraction: number, message: string) => {
+      s.progress = Math.round(fraction * 1000) / 1000;
+      s.message = message;
+      const now = performance.now();
+      if (now - lastEmit > 100) {
+        lastEmit = now;
+        this.emit(job);
+      }
+      if (now - lastWrite > PROGRESS_WRITE_MS) {
+        lastWrite = now;
+        this.writeProgress(job);
+      }
+    };
     try {
       let runner: Runner;
       let created: boolean;
@@ -335,30 +388,27 @@ export class JobManager {
         created = true;
       } else {
         ({ runner, created } = await getRunner(job.model, job.lane, { threads: s.request.threads }));
+        if (job.scenario.kind === "hybrid" && job.laneB) {
+          // Both sessions' first runs happen here, untimed: the hybrid result is about steady state.
+          const second = await getRunner(job.model, job.laneB, {});
+          if (second.runner.firstRunMs === null) await second.runner.run(generateFeeds(job.model, 1, 1));
+          if (runner.firstRunMs === null) await runner.run(generateFeeds(job.model, 1, 1));
+          const session = { created: created || second.created, createMs: round(runner.createMs + second.runner.createMs), firstRunMs: null };
+          const scenario = await runHybrid([runner, second.runner], job.scenario, { signal: job.controller.signal, onProgress });
+          s.results = { session, scenario };
+          s.state = "done";
+          s.progress = 1;
+          s.message = "done";
+          return;
+        }
         // The first run is timed on its own (lazy allocation, kernel compilation), never mixed into steady state.
         if (runner.firstRunMs === null) {
           await runner.run(generateFeeds(job.model, 1, 1));
         }
       }
       const session = { created, createMs: round(runner.createMs), firstRunMs: runner.firstRunMs === null ? null : round(runner.firstRunMs) };
-      let lastEmit = 0;
-      let lastWrite = 0;
-      const scenario = await runScenario(runner, job.scenario, {
-        signal: job.controller.signal,
-        onProgress: (fraction, message) => {
-          s.progress = Math.round(fraction * 1000) / 1000;
-          s.message = message;
-          const now = performance.now();
-          if (now - lastEmit > 100) {
-            lastEmit = now;
-            this.emit(job);
-          }
-          if (now - lastWrite > PROGRESS_WRITE_MS) {
-            lastWrite = now;
-            this.writeProgress(job);
-          }
-        },
-      });
+      if (job.scenario.kind === "hybrid") throw new Error("a hybrid job needs its second lane");
+      const scenario = await runScenario(runner, job.scenario, { signal: job.controller.signal, onProgress });
       if (fresh && coldStart) {
         await releaseColdRunner(fresh);
         fresh = null;

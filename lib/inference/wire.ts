@@ -9,6 +9,8 @@
  * typecheck` (test/types/wire.test-d.ts). See docs/decisions/0011-lane-vocabulary-and-wire-types.md.
  */
 import type { HardwareKind, ServerLaneId } from "@/lib/lanes";
+import type { CudaVisibility } from "./cuda-visible-devices";
+import type { HybridOutcome, HybridPolicy, HybridWorkload, LaneBatching } from "./hybrid-sim";
 import type { TensorSpec } from "./model";
 import type { BenchmarkRequest } from "./schemas";
 import type { Summary } from "./stats";
@@ -45,7 +47,18 @@ export interface WireCapabilityModel extends WireModelDetails {
   /** Built and loadable (npm run models:build). */
   ready: boolean;
   batchAxis: number | null;
-  catalog?: { task: string; variant: string; baseId: string; license: string; source: string; evaluation: unknown };
+  catalog?: {
+    task: string;
+    variant: string;
+    baseId: string;
+    license: string;
+    source: string;
+    evaluation: unknown;
+    /** Present on a model an instructor uploaded: who added it, and when (ISO time). */
+    addedBy?: { name: string; at: string };
+    sha256?: string;
+    sizeBytes?: number;
+  };
 }
 
 /** GET /api/capabilities. */
@@ -150,7 +163,43 @@ export interface ServerResult {
   curve: Array<{ load: number; throughputPerSecond: number; p99Ms: number }>;
 }
 
-export type ScenarioResult = SingleStreamResult | OfflineResult | ServerResult;
+/**
+ * The live hybrid scenario: one workload routed by one policy across two
+ * lanes (the job's lane is A), in the shape the simulation reports
+ * (lib/inference/hybrid-sim.ts), so the two can be compared field by field.
+ */
+export interface HybridResult {
+  kind: "hybrid";
+  workload: HybridWorkload;
+  policy: HybridPolicy;
+  batching: [LaneBatching | null, LaneBatching | null];
+  /**
+   * How much slower each lane ran while the other ran too (0.3: 30%), measured
+   * before the run at the mix's commonest size; null when not measured.
+   */
+  contention: {
+    a: number;
+    b: number;
+    /** The lane (0 = A, 1 = B) whose calls hold Node's event loop for their length, or null. */
+    blocking: 0 | 1 | null;
+    batch: number;
+    aloneMs: [number, number];
+    togetherMs: [number, number];
+    /** Share of each lane's solo run time the event loop was held. */
+    heldShare: [number, number];
+  } | null;
+  /** How late the sender issued arrivals against their schedule (ms); counted in every latency. */
+  senderLagMs: { p50: number; p99: number; max: number };
+  /**
+   * The same, for arrivals due while no call of the blocking lane held the
+   * event loop: the sender's own lateness (timers, other work), which the
+   * simulation adds; lag while the host was held it models itself.
+   */
+  ownSenderLagMs: { p50: number; p99: number; max: number; /** At LAG_PROBABILITIES (lib/inference/hybrid-sim.ts). */ quantiles: number[] } | null;
+  outcome: HybridOutcome;
+}
+
+export type ScenarioResult = SingleStreamResult | OfflineResult | ServerResult | HybridResult;
 
 export type JobState = "queued" | "running" | "done" | "failed" | "cancelled";
 
@@ -189,6 +238,8 @@ export interface WireJobSnapshot {
   finishedAt: string | null;
   request: BenchmarkRequest;
   lane: { id: string; device: string | null; software: boolean | null };
+  /** The second lane of a hybrid job (the job's lane is its lane A). */
+  laneB?: { id: string; device: string | null; software: boolean | null };
   model: WireModelDetails;
   /** Jobs ahead of this one on the same hardware. */
   queuePosition: number | null;
@@ -232,4 +283,49 @@ export interface WireModelMemory {
   perItemBytes: number;
   /** How it was measured, in words. */
   method: string;
+}
+
+/** How one server lane picks its device (GET /api/devices). */
+export interface WireLaneSelection {
+  lane: ServerLaneId;
+  title: string;
+  available: boolean;
+  software: boolean | null;
+  device: string | null;
+  reason: string | null;
+  /** The onnxruntime execution provider, as onnxruntime names it; null for a lane that is not onnxruntime here. */
+  executionProvider: string | null;
+  /** How the device is chosen, in plain words. */
+  selection: string;
+  /** The environment variables that steer it, with this server's values (null: unset). */
+  variables: Array<{ name: string; value: string | null; effect: string }>;
+}
+
+/** What one CUDA_VISIBLE_DEVICES value exposes: NVIDIA's documented rule, and what a child process's runtime saw. */
+export interface WireCudaProbeRow {
+  value: string | null;
+  rule: CudaVisibility;
+  /** Null when the probe could not run on this machine (WireCudaProbe.reason says why). */
+  observed: { deviceCount: number; devices: string[]; via: string } | { error: string } | null;
+}
+
+export interface WireCudaProbe {
+  canRun: boolean;
+  /** Why the probe cannot run here, in plain words; null when it ran. */
+  reason: string | null;
+  /** Each precondition, checked: the driver library, the CUDA EP binary, a device. */
+  checks: Array<{ name: string; ok: boolean; detail: string }>;
+  /** nvidia-smi's list of physical GPUs (it ignores CUDA_VISIBLE_DEVICES); null without nvidia-smi. */
+  physicalGpus: string[] | null;
+  rows: WireCudaProbeRow[];
+  probedAt: string;
+  /** Probes are cached; a refresh is honoured no earlier than this. */
+  refreshAfter: string;
+}
+
+export interface WireDevices {
+  lanes: WireLaneSelection[];
+  /** The lane this server's /v2 endpoints run on (V2_LANE). */
+  v2Lane: ServerLaneId;
+  cuda: WireCudaProbe;
 }

@@ -1,5 +1,6 @@
 import "server-only";
 import { db, dbReady } from "@/lib/db/client.server";
+import { getModel } from "@/lib/models/registry";
 import type { LaneAssessment } from "@/lib/experiments/recommend";
 import { latestRecommendation } from "@/lib/experiments/recommend.server";
 
@@ -80,6 +81,21 @@ const resolvers = new Map<string, ResultResolver>([
   // Lesson 4: best throughput ÷ batch-1 throughput of the mlp-wide sweep, batch 1 read from the server's own benchmark record.
   ["batching-gain-batch-sweep-server-cpu", latestInLesson({ lesson: "batching", experiment: "batch-sweep", model: "mlp-wide" }, batchingGain)],
 
+  // ── Curriculum lesson 1 (cpu-or-gpu): the mlp-wide sweep (batch 1 to 64) on the server CPU, points from the server's own benchmark record.
+  // Batch 1 as a bandwidth: every call reads all weights, so weight bytes ÷ the batch-1 median, in GB/s.
+  ["batch1-bandwidth-gbps-batch-sweep-server-cpu", latestInLesson({ lesson: "cpu-or-gpu", experiment: "batch-sweep", model: "mlp-wide" }, wideBatch1Bandwidth)],
+  // Batch 64 as arithmetic: FLOPs per item × items/s at batch 64, in GFLOP/s.
+  ["batch64-gflops-batch-sweep-server-cpu", latestInLesson({ lesson: "cpu-or-gpu", experiment: "batch-sweep", model: "mlp-wide" }, wideBatch64Gflops)],
+  // ── Lesson 5 (serving-and-dynamic-batching): the learner's latest verified open-loop runs of the wide MLP on
+  // the server CPU in that lesson, batching off (stored max batch 1) or on (max batch > 1), each figure read from
+  // the server's own benchmark record of the run (see servingPoints below).
+  // Requests the full queue refused at the highest arrival rate of the batching-off run.
+  ["rejected-at-top-rate-serving-off-server-cpu", async (userId) => atTopRate(await servingPoints(userId, "off"), (p) => p.rejected)],
+  // Mean rows per dispatched batch at the highest arrival rate of the batching-on run.
+  ["batch-rows-at-top-rate-serving-on-server-cpu", async (userId) => atTopRate(await servingPoints(userId, "on"), (p) => p.meanBatchRows)],
+  // Highest served rate with batching on ÷ highest served rate with it off.
+  ["served-gain-serving-on-off-server-cpu", servedGain],
+
   // ── Lesson 9 (choosing hardware): the learner's latest stored recommendation (computed by the server from
   // stored runs, lib/experiments/recommend.server.ts); null while it recommends nothing.
   ["recommended-cost-per-million", recommended((lane) => lane.dollarsPerMillion)],
@@ -122,12 +138,104 @@ function latestInLesson(scope: { lesson: string; experiment: string; model: stri
  * (never from the results JSON a browser sent).
  */
 async function batchingGain(row: LessonRow): Promise<number | null> {
-  if (!row.benchmarkRunId || !row.throughput) return null;
+  if (!row.throughput) return null;
+  const single = (await recordedSweepPoint(row, 1))?.itemsPerSecond;
+  return typeof single === "number" && single > 0 ? row.throughput / single : null;
+}
+
+interface RecordedPoint {
+  batch?: number;
+  itemsPerSecond?: number;
+  latencyMs?: { p50?: number };
+}
+
+/** One batch of a sweep as the server recorded it in its benchmark run (never the results JSON a browser sent). */
+async function recordedSweepPoint(row: LessonRow, batch: number): Promise<RecordedPoint | null> {
+  if (!row.benchmarkRunId) return null;
   const run = await db.benchmarkRun.findUnique({ where: { id: row.benchmarkRunId }, select: { results: true } });
   if (!run?.results) return null;
-  const points = (JSON.parse(run.results) as { scenario?: { points?: Array<{ batch?: number; itemsPerSecond?: number }> } }).scenario?.points ?? [];
-  const single = points.find((p) => p.batch === 1)?.itemsPerSecond;
-  return typeof single === "number" && single > 0 ? row.throughput / single : null;
+  const points = (JSON.parse(run.results) as { scenario?: { points?: RecordedPoint[] } }).scenario?.points ?? [];
+  return points.find((p) => p.batch === batch) ?? null;
+}
+
+async function wideBatch1Bandwidth(row: LessonRow): Promise<number | null> {
+  const weightBytes = getModel("mlp-wide")?.weightBytes;
+  const p50 = (await recordedSweepPoint(row, 1))?.latencyMs?.p50;
+  return weightBytes && typeof p50 === "number" && p50 > 0 ? weightBytes / 1e6 / p50 : null;
+}
+
+async function wideBatch64Gflops(row: LessonRow): Promise<number | null> {
+  const flopsPerItem = getModel("mlp-wide")?.flopsPerItem;
+  const itemsPerSecond = (await recordedSweepPoint(row, 64))?.itemsPerSecond;
+  return flopsPerItem && typeof itemsPerSecond === "number" && itemsPerSecond > 0 ? (flopsPerItem * itemsPerSecond) / 1e9 : null;
+}
+
+// ── Lesson 5: helpers of the resolvers above.
+
+const SERVING_LESSON = { lesson: "serving-and-dynamic-batching", model: "mlp-wide" } as const;
+
+interface OpenLoopPointRecord {
+  targetRate: number;
+  rejected: number;
+  meanBatchRows: number;
+  throughputPerSecond: number;
+}
+
+/**
+ * The open-loop points of the learner's latest verified open-loop serving run in lesson 5 with batching off or
+ * on, from the benchmark run the server recorded (the stored row's max batch says which setting it ran with).
+ * A closed-loop run saved since is passed over: it answers other questions.
+ */
+async function servingPoints(userId: string, batching: "on" | "off"): Promise<OpenLoopPointRecord[] | null> {
+  await dbReady();
+  const rows = await db.experimentResult.findMany({
+    where: {
+      userId,
+      lessonSlug: SERVING_LESSON.lesson,
+      experiment: "serving",
+      modelId: SERVING_LESSON.model,
+      lane: "server-cpu",
+      verified: true,
+      batchSize: batching === "off" ? 1 : { gt: 1 },
+      benchmarkRunId: { not: null },
+    },
+    orderBy: { createdAt: "desc" },
+    take: 10,
+    select: { benchmarkRunId: true },
+  });
+  for (const row of rows) {
+    const run = await db.benchmarkRun.findUnique({ where: { id: row.benchmarkRunId! }, select: { results: true } });
+    const points = openLoopPoints(run?.results);
+    if (points) return points;
+  }
+  return null;
+}
+
+function openLoopPoints(results: string | null | undefined): OpenLoopPointRecord[] | null {
+  if (!results) return null;
+  let scenario: { kind?: string; mode?: string; points?: Array<Partial<OpenLoopPointRecord>> } | undefined;
+  try {
+    scenario = (JSON.parse(results) as { scenario?: typeof scenario }).scenario;
+  } catch {
+    return null;
+  }
+  if (scenario?.kind !== "server" || scenario.mode !== "poisson") return null;
+  const points = (scenario.points ?? []).filter(
+    (p): p is OpenLoopPointRecord => typeof p.targetRate === "number" && typeof p.rejected === "number" && typeof p.meanBatchRows === "number" && typeof p.throughputPerSecond === "number",
+  );
+  return points.length > 0 ? points : null;
+}
+
+function atTopRate(points: OpenLoopPointRecord[] | null, figure: (point: OpenLoopPointRecord) => number): number | null {
+  if (!points) return null;
+  return figure(points.reduce((a, b) => (b.targetRate > a.targetRate ? b : a)));
+}
+
+async function servedGain(userId: string): Promise<number | null> {
+  const [on, off] = await Promise.all([servingPoints(userId, "on"), servingPoints(userId, "off")]);
+  if (!on || !off) return null;
+  const best = (points: OpenLoopPointRecord[]) => Math.max(...points.map((p) => p.throughputPerSecond));
+  return best(off) > 0 ? best(on) / best(off) : null;
 }
 
 export const RESULT_RESOLVER_NAMES: readonly string[] = [...resolvers.keys()];

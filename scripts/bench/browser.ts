@@ -62,6 +62,8 @@ async function main() {
     const decoded = scripts.reduce((sum, s) => sum + s.decoded, 0);
 
     const section = page.locator('[data-experiment="batch-sweep"]');
+    // The lesson's sweep opens on the wide MLP (server-only); the digit classifier runs on both sides.
+    await section.locator('select[name="sweep-model"]').selectOption("digits-mlp");
     const notes = section.locator(".lane-note");
     while ((await notes.allInnerTexts()).some((t) => /^(Checking|Asking)/.test(t))) await page.waitForTimeout(200);
     for (const box of await section.locator('input[name="lane"]').all()) {

@@ -52,7 +52,7 @@ async function main() {
     for (let i = 0; i < connections; i++) cookies.push(await signUp(server.baseUrl, `bench-${i}@example.com`, "bench password"));
     const body = JSON.stringify({
       seed: 1,
-      answers: { "memory-bound": "bandwidth", "three-numbers": ["latency", "rate", "size"], "intensity-batch-64": 32, "weights-mb": 67.1, "cold-start": "separate" },
+      answers: { "memory-bound": "bandwidth", "three-numbers": ["latency", "rate", "size"], "intensity-batch-64": 32, "weights-mb": 67.1 },
     });
     const load = (options: Record<string, unknown>) => {
       let next = 0;

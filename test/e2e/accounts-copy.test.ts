@@ -148,10 +148,10 @@ describe("signing in and classes", () => {
     expect(await post("/api/quizzes/cpu-or-gpu/attempts", { seed: 1, answers: { "memory-bound": "bandwidth" } })).toBe(201);
     await page.goto(`${server.baseUrl}/lessons/cpu-or-gpu`);
     await expect.poll(() => page.getByTestId("progress-experiments").innerText()).toBe("1 experiment run");
-    await expect.poll(() => page.getByTestId("quiz-previous").innerText()).toBe("Your best so far: 1 of 5 (1 attempt).");
+    await expect.poll(() => page.getByTestId("quiz-previous").innerText()).toBe("Your best so far: 1 of 9 (1 attempt).");
     // The quiz sits under the lesson's own "Check yourself" heading without repeating it, and says once how to answer.
     const quiz = page.getByTestId("quiz-cpu-or-gpu");
-    expect(await quiz.getByRole("heading").first().innerText()).toBe("CPU or GPU?");
+    expect(await quiz.getByRole("heading").first().innerText()).toBe("CPU vs GPU: the mental model");
     expect((await quiz.innerText()).match(/select all that apply/gi)).toHaveLength(1);
 
     const teacherPage = teacher.page;
@@ -165,6 +165,6 @@ describe("signing in and classes", () => {
     await teacherPage.getByRole("link", { name: "Progress matrix" }).click();
     await teacherPage.locator('[data-testid="matrix"] tbody tr th a').first().click();
     await teacherPage.waitForURL(/\/learners\//);
-    await expect.poll(() => teacherPage.getByTestId("learner-attempt").getByRole("heading").innerText()).toBe("Attempt 1 · CPU or GPU?");
+    await expect.poll(() => teacherPage.getByTestId("learner-attempt").getByRole("heading").innerText()).toBe("Attempt 1 · CPU vs GPU: the mental model");
   });
 });

@@ -78,7 +78,7 @@ describe("the front door, served by `npm start` with the README's defaults", () 
     try {
       const { page } = browser;
       await page.goto(`${server.baseUrl}/`);
-      await page.getByRole("link", { name: "Latency is a distribution, not a number" }).first().click();
+      await page.getByRole("link", { name: "Measuring inference honestly" }).first().click();
       await page.waitForURL(/\/lessons\/latency-is-a-distribution$/);
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
       expect(await laneAvailable(page, "latency", "browser-wasm-threads")).toBe(true);

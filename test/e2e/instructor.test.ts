@@ -65,13 +65,13 @@ describe("instructor views in Chromium", () => {
       .all() as { name: string; best: number }[];
     sqlite.close();
     const top = Math.max(...bests.map((b) => b.best));
-    await page.getByRole("button", { name: "CPU or GPU? Start from a measurement" }).click();
+    await page.getByRole("button", { name: "CPU vs GPU: the mental model" }).click();
     const firstRow = page.locator('[data-testid="matrix"] tbody tr').first();
     await expect.poll(() => firstRow.locator('td[data-lesson="cpu-or-gpu"] strong').textContent()).toBe(`${Math.round(top * 100)}%`);
     const firstName = (await firstRow.locator("th a").textContent())!;
     expect(bests.filter((b) => b.best === top).map((b) => b.name)).toContain(firstName);
     // Sorted the other way, the lowest score (or a learner without an attempt) comes first.
-    await page.getByRole("button", { name: "CPU or GPU? Start from a measurement" }).click();
+    await page.getByRole("button", { name: "CPU vs GPU: the mental model" }).click();
     await expect.poll(() => firstRow.locator('td[data-lesson="cpu-or-gpu"] strong').textContent()).toBe(`${Math.round(Math.min(...bests.map((b) => b.best)) * 100)}%`);
     await page.getByRole("searchbox").fill("learner-007@");
     await expect.poll(() => page.getByTestId("matrix-count").textContent()).toBe("1 of 20 learners");

@@ -21,8 +21,8 @@ describe("lessons in a real browser", () => {
     await page.goto(baseUrl);
     const titles = await page.locator(".lesson-card h3").allTextContents();
     expect(titles.slice(0, 4)).toEqual([
-      "CPU or GPU? Start from a measurement",
-      "Latency is a distribution, not a number",
+      "CPU vs GPU: the mental model",
+      "Measuring inference honestly",
       "Latency and throughput are different questions",
       "Batching: sharing the cost of a call",
     ]);
@@ -32,9 +32,9 @@ describe("lessons in a real browser", () => {
     expect(titles.indexOf(COST_TITLE)).toBeGreaterThan(quantization);
     await expect.poll(() => page.locator(".lesson-card").first().innerText()).toMatch(/About \d+ min/);
 
-    await page.getByRole("link", { name: "Latency is a distribution, not a number" }).click();
+    await page.getByRole("link", { name: "Measuring inference honestly" }).click();
     await page.waitForURL("**/lessons/latency-is-a-distribution");
-    await expect.poll(() => page.locator("h1").innerText()).toBe("Latency is a distribution, not a number");
+    await expect.poll(() => page.locator("h1").innerText()).toBe("Measuring inference honestly");
     // Rendered from MDX: headings with ids from rehype-slug, and the table of contents that links to them.
     expect(await page.locator("article h2#percentiles-say-what-users-feel").count()).toBe(1);
     expect(await page.locator('nav[aria-label="On this page"] a[href="#how-many-runs-are-enough"]').count()).toBe(1);
@@ -44,21 +44,23 @@ describe("lessons in a real browser", () => {
   it("hydrates a component imported from the lesson's own folder, which responds to clicks", async () => {
     const { page } = browser;
     await page.goto(`${baseUrl}/lessons/latency-is-a-distribution`);
-    expect(await page.getByTestId("prediction-feedback").count()).toBe(0);
-    await page.getByRole("button", { name: "About 1% of page loads" }).click();
-    await expect.poll(() => page.getByTestId("prediction-feedback").innerText()).toMatch(/^Not quite\. .*0\.99\^20/);
-    await page.getByRole("button", { name: "About 18% of page loads" }).click();
-    await expect.poll(() => page.getByTestId("prediction-feedback").innerText()).toMatch(/^Right\./);
-    expect(await page.getByRole("button", { name: "About 18% of page loads" }).getAttribute("aria-pressed")).toBe("true");
+    // The lesson's own reader of the three-stopwatch table: before a run it says what to run.
+    expect(await page.getByTestId("timing-reading").count()).toBe(0);
+    await page.getByRole("button", { name: "Read my timings" }).click();
+    await expect.poll(() => page.getByTestId("timing-reader").getByRole("status").innerText()).toMatch(/^No timings on this page yet/);
+    // The shared predict-first step notes the guess and gives nothing away.
+    await page.getByRole("button", { name: "10× to 100×" }).click();
+    await expect.poll(() => page.getByTestId("prediction-noted").innerText()).toMatch(/^You predicted “10× to 100×”/);
+    expect(await page.getByRole("button", { name: "10× to 100×" }).getAttribute("aria-pressed")).toBe("true");
   });
 
   it("highlights code at build time and links lessons to each other", async () => {
     const { page } = browser;
     await page.goto(`${baseUrl}/lessons/cpu-or-gpu`);
     expect(await page.locator("pre code.hljs .hljs-keyword").count()).toBeGreaterThan(0);
-    await page.getByRole("link", { name: /Latency is a distribution/ }).last().click();
+    await page.getByRole("link", { name: /Measuring inference honestly/ }).last().click();
     await page.waitForURL("**/lessons/latency-is-a-distribution");
-    expect(await page.locator('a[rel="prev"]').innerText()).toContain("CPU or GPU?");
+    expect(await page.locator('a[rel="prev"]').innerText()).toContain("CPU vs GPU");
   });
 
   it("answers an unknown lesson with the 404 page", async () => {
@@ -98,7 +100,7 @@ describe("curriculum lessons 3 and 4 in a real browser", () => {
     try {
       const { page } = learner;
       await page.goto(`${baseUrl}/lessons/latency-vs-throughput`);
-      expect(await page.locator('a[rel="prev"]').innerText()).toContain("Latency is a distribution");
+      expect(await page.locator('a[rel="prev"]').innerText()).toContain("Measuring inference honestly");
       expect(await page.locator('a[rel="next"]').innerText()).toContain("Batching");
       const figure = page.getByTestId("littles-law-figure").locator('svg[role="img"]');
       expect((await figure.getAttribute("aria-label"))!.length).toBeGreaterThan(100);

@@ -42,17 +42,17 @@ describe("reviewing past quiz attempts", () => {
     await quiz.getByRole("checkbox", { name: "Whether the model was trained on a GPU" }).check();
     await quiz.getByRole("button", { name: "Submit answers" }).click();
     // memory-bound right (1), three-numbers (0 right − 1 wrong) floored at 0, the rest unanswered.
-    await expect.poll(() => quiz.getByTestId("quiz-score").innerText()).toBe("You scored 1 out of 5");
+    await expect.poll(() => quiz.getByTestId("quiz-score").innerText()).toBe("You scored 1 out of 9");
 
     await page.reload();
-    await expect.poll(() => quiz.getByTestId("quiz-previous").innerText()).toBe("Your best so far: 1 of 5 (1 attempt).");
+    await expect.poll(() => quiz.getByTestId("quiz-previous").innerText()).toBe("Your best so far: 1 of 9 (1 attempt).");
     // The form comes back empty for a new attempt; the feedback waits until asked for.
     await quiz.getByRole("button", { name: "Submit answers" }).waitFor();
     expect(await quiz.getByTestId("quiz-feedback").count()).toBe(0);
 
     await quiz.getByText("Review past feedback (1 attempt)").click();
     await quiz.getByRole("button", { name: "Review attempt 1" }).click();
-    await expect.poll(() => quiz.getByTestId("quiz-score").innerText()).toBe("Attempt 1: you scored 1 out of 5");
+    await expect.poll(() => quiz.getByTestId("quiz-score").innerText()).toBe("Attempt 1: you scored 1 out of 9");
     expect(await quiz.getByTestId("feedback-memory-bound-bandwidth").innerText()).toMatch(
       /^You chose: Reading the 67 MB of weights from memory — correct\. Right: every weight is read once/,
     );

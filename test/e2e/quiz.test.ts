@@ -99,26 +99,25 @@ describe("quiz and progress in a real browser", () => {
     await quiz.getByRole("checkbox", { name: "Whether the model was trained on a GPU" }).check();
     await quiz.getByLabel(/Your answer \(FLOP\/byte\)/).fill("32");
     await quiz.getByLabel(/Your answer \(MB\)/).fill("80");
-    await quiz.getByRole("radio", { name: /Time session creation and the first run separately/ }).check();
     await quiz.getByRole("button", { name: "Submit answers" }).click();
 
-    // 1 + (2 right − 1 wrong)/3 + 1 + 0 + 1 = 3.33; announced politely and shown with every choice explained.
-    await expect.poll(() => page.getByTestId("quiz-status").innerText()).toBe("Submitted. You scored 3.33 out of 5.");
+    // 1 + (2 right − 1 wrong)/3 + 1 + 0 = 2.33 of 9; announced politely and shown with every choice explained.
+    await expect.poll(() => page.getByTestId("quiz-status").innerText()).toBe("Submitted. You scored 2.33 out of 9.");
     expect(await page.getByTestId("quiz-status").getAttribute("aria-live")).toBe("polite");
-    expect(await page.getByTestId("quiz-score").innerText()).toBe("You scored 3.33 out of 5");
+    expect(await page.getByTestId("quiz-score").innerText()).toBe("You scored 2.33 out of 9");
     expect(await page.getByTestId("feedback-three-numbers-training").innerText()).toMatch(/^You chose: Whether the model was trained on a GPU — incorrect\. No: where a model was trained/);
-    expect(await page.getByTestId("feedback-memory-bound-arithmetic").innerText()).toMatch(/incorrect\. 33\.6 million multiply-adds/);
+    expect(await page.getByTestId("feedback-memory-bound-arithmetic").innerText()).toMatch(/incorrect\. 16\.8 million multiply-adds \(33\.6 million FLOPs\)/);
     expect(await page.getByTestId("quiz-feedback").innerText()).toMatch(/You answered 80; expected 67\.1 ± 2%\. 4096 × 4096/);
 
     await page.reload();
-    await expect.poll(() => page.getByTestId("quiz-previous").innerText()).toBe("Your best so far: 3.33 of 5 (1 attempt).");
-    await expect.poll(() => page.getByTestId("lesson-progress").innerText()).toContain("Best quiz score: 67%");
+    await expect.poll(() => page.getByTestId("quiz-previous").innerText()).toBe("Your best so far: 2.33 of 9 (1 attempt).");
+    await expect.poll(() => page.getByTestId("lesson-progress").innerText()).toContain("Best quiz score: 26%");
     // Scrolled to the end of the lesson → read.
     await page.getByTestId("lesson-progress").scrollIntoViewIfNeeded();
     await expect.poll(() => page.getByTestId("progress-read").innerText()).toBe("✓ Read");
 
     await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId("progress-cpu-or-gpu").innerText()).toMatch(/✓ Read[\s\S]*Best quiz score: 67%/);
+    await expect.poll(() => page.getByTestId("progress-cpu-or-gpu").innerText()).toMatch(/✓ Read[\s\S]*Best quiz score: 26%/);
     await expect.poll(() => page.getByTestId("progress-latency-is-a-distribution").innerText()).toMatch(/Not read yet[\s\S]*Best quiz score: —/);
   });
 
@@ -131,7 +130,7 @@ describe("quiz and progress in a real browser", () => {
       await page.getByLabel("Password").fill("learner password");
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.waitForURL(`${baseUrl}/`);
-      await expect.poll(() => page.getByTestId("progress-cpu-or-gpu").innerText()).toMatch(/✓ Read[\s\S]*Best quiz score: 67%/);
+      await expect.poll(() => page.getByTestId("progress-cpu-or-gpu").innerText()).toMatch(/✓ Read[\s\S]*Best quiz score: 26%/);
       expect(await page.getByTestId("signed-in-as").innerText()).toBe("learner");
       await page.getByRole("button", { name: "Sign out" }).click();
       await expect.poll(() => page.getByRole("link", { name: "Sign in" }).count()).toBe(1);

@@ -1,7 +1,7 @@
 "use client";
 import { useId, useRef, useState } from "react";
 import { quote, siblingExperiment } from "../../shared/read-table";
-import { sweepRows } from "./sweep-rows";
+import { sweepRows } from "../../shared/sweep-rows";
 
 const BUCKETS = [
   { label: "About the same (under 1.5×)", low: 0, high: 1.5 },

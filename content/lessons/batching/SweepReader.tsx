@@ -1,7 +1,7 @@
 "use client";
 import { useId, useRef, useState } from "react";
 import { quote, siblingExperiment } from "../../shared/read-table";
-import { type SweepRow, sweepRows } from "./sweep-rows";
+import { type SweepRow, sweepRows } from "../../shared/sweep-rows";
 
 export interface SweepReaderProps {
   /** Bytes of weights one call reads (fp32), to turn the batch-1 time into a bandwidth; omit for models that stay in cache. */

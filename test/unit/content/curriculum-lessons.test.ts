@@ -9,6 +9,8 @@ const lessonsDir = path.join(root, "content", "lessons");
 
 /** The curriculum lessons written for issue 15 in this branch, with the order the issue numbers them by. */
 const CURRICULUM = [
+  { slug: "cpu-or-gpu", order: 1, experiments: ["RooflineExperiment", "BatchSweepExperiment", "ThreadsExperiment"] },
+  { slug: "latency-is-a-distribution", order: 2, experiments: ["TimingPitfallsExperiment", "LatencyExperiment", "ServingExperiment"] },
   { slug: "latency-vs-throughput", order: 3, experiments: ["LatencyExperiment", "ServingExperiment"] },
   { slug: "batching", order: 4, experiments: ["BatchSweepExperiment"] },
 ];

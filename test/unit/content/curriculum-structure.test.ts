@@ -29,17 +29,6 @@ const CURRICULUM_ORDER: Record<string, number> = {
   "choosing-hardware": 9,
 };
 
-/**
- * Lessons being rewritten into the curriculum (issue 15) whose quizzes still predate its rules. Skipped by
- * the quiz rules, with a message, until the rewrite lands; then remove them here.
- */
-const QUIZ_RULES_PENDING = new Set(
-  ["cpu-or-gpu", "latency-is-a-distribution"].filter((slug) => {
-    const quiz = loadLessonQuiz(slug);
-    return !quiz || quiz.quiz.questions.length < 6 || quiz.quiz.questions.filter((q) => q.type === "numeric" && q.fromResult !== undefined).length < 2;
-  }),
-);
-
 const slugs = lessonSlugs();
 
 function filesUnder(dir: string): string[] {
@@ -182,8 +171,7 @@ describe.skipIf(slugs.length === 0)("every lesson", () => {
     expect(existsSync(path.join(lessonsDir, slug, "quiz.json")), `${slug}/quiz.json`).toBe(true);
   });
 
-  it.for(slugs)("%s has a quiz of six or more questions, every choice explained, two or more checked against the learner's own results", (slug, context) => {
-    if (QUIZ_RULES_PENDING.has(slug)) context.skip(`${slug} is being rewritten for issue 15; its quiz predates the six-question, two-fromResult rule`);
+  it.for(slugs)("%s has a quiz of six or more questions, every choice explained, two or more checked against the learner's own results", (slug) => {
     const loaded = loadLessonQuiz(slug);
     expect(loaded, `${slug}/quiz.json`).not.toBeNull();
     const { questions } = loaded!.quiz;

@@ -1,4 +1,4 @@
-import { cellNumber } from "../../shared/read-table";
+import { cellNumber } from "./read-table";
 
 export interface SweepRow {
   batch: number;

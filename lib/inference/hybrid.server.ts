@@ -1,0 +1,300 @@
+import "server-only";
+import { generateFeeds } from "./inputs.server";
+import { type Contention, drawSchedule, LAG_PROBABILITIES, type HybridOutcome, type HybridPolicy, type HybridWorkload, type LaneBatching, type LaneProfile, LaneQueue, outcomeOf, type QueuedRequest, routeRequest } from "./hybrid-sim";
+import type { Runner } from "./sessions.server";
+import { AbortedError, median, percentileSorted, round, summarize } from "./stats";
+import type { Feeds } from "./tensors.server";
+import type { HybridResult } from "./wire";
+
+/** The live hybrid scenario, resolved: two runners, the workload, the policy and each lane's batching. */
+export interface HybridScenario {
+  kind: "hybrid";
+  workload: HybridWorkload;
+  policy: HybridPolicy;
+  batching: [LaneBatching | null, LaneBatching | null];
+  /** Needed by least-expected-completion routing; the other policies ignore them. */
+  profiles: [LaneProfile, LaneProfile] | null;
+  warmupRequests: number;
+  measureContention: boolean;
+}
+
+export interface HybridHooks {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number, message: string) => void;
+}
+
+const CONTENTION_PHASE_MS = 500;
+
+/** Inputs of every batch size the run may form, made once, so no request pays for input generation. */
+class FeedCache {
+  private readonly cache = new Map<number, Feeds>();
+  constructor(private readonly runner: Runner) {}
+  get(rows: number): Feeds {
+    let feeds = this.cache.get(rows);
+    if (!feeds) {
+      feeds = generateFeeds(this.runner.model, rows, rows);
+      this.cache.set(rows, feeds);
+    }
+    return feeds;
+  }
+}
+
+/** Batch sizes a lane may run: each request size alone, or any total up to its max batch. */
+function possibleSizes(mix: HybridWorkload["mix"], batching: LaneBatching | null): number[] {
+  if (!batching) return [...new Set(mix.map((m) => m.items))];
+  return Array.from({ length: batching.maxBatch }, (_, i) => i + 1);
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new AbortedError(String(signal.reason ?? "cancelled"));
+}
+
+/** Mean ms per call of back-to-back calls for `ms`. */
+async function closedLoopMean(runner: Runner, feeds: Feeds, ms: number, signal?: AbortSignal): Promise<number> {
+  const started = performance.now();
+  let calls = 0;
+  while (performance.now() - started < ms) {
+    throwIfAborted(signal);
+    await runner.run(feeds);
+    calls += 1;
+  }
+  return (performance.now() - started) / Math.max(1, calls);
+}
+
+const HELD_PROBE_CALLS = 7;
+
+/**
+ * Whether a lane's calls hold Node's event loop: a setImmediate queued as a
+ * call starts fires at once when the call runs on a worker thread, and only
+ * when it returns when the call runs on the main thread. The median over a few
+ * calls of (time until it fired) ÷ (call time).
+ */
+async function heldShare(runner: Runner, feeds: Feeds, signal?: AbortSignal): Promise<{ share: number; callMs: number }> {
+  const shares: number[] = [];
+  const calls: number[] = [];
+  for (let i = 0; i < HELD_PROBE_CALLS; i += 1) {
+    throwIfAborted(signal);
+    let firedAt = -1;
+    const t0 = performance.now();
+    setImmediate(() => (firedAt = performance.now()));
+    await runner.run(feeds);
+    const t1 = performance.now();
+    if (firedAt < 0) await new Promise((resolve) => setImmediate(resolve));
+    shares.push(firedAt < 0 || firedAt >= t1 ? 1 : (firedAt - t0) / Math.max(1e-6, t1 - t0));
+    calls.push(t1 - t0);
+  }
+  return { share: median(shares) ?? 0, callMs: median(calls) ?? 0 };
+}
+
+/** A lane holds the host when its calls keep the event loop this much of their length, and are long enough to matter. */
+const BLOCKING_SHARE = 0.8;
+const BLOCKING_MIN_CALL_MS = 1;
+
+export interface MeasuredContention extends Contention {
+  aloneMs: [number, number];
+  togetherMs: [number, number];
+  heldShare: [number, number];
+}
+
+/**
+ * How the lanes get in each other's way: each alone (mean call time, and
+ * whether its calls hold Node's event loop), then both at once, back to back
+ * at the mix's commonest size. On this machine the cpu lane and SwiftShader's
+ * WebGPU share two cores, and the WebGPU lane's calls hold the main thread.
+ */
+export async function measureContention(runners: [Runner, Runner], feeds: [Feeds, Feeds], signal?: AbortSignal): Promise<MeasuredContention> {
+  const held = [await heldShare(runners[0], feeds[0], signal), await heldShare(runners[1], feeds[1], signal)];
+  const aloneA = await closedLoopMean(runners[0], feeds[0], CONTENTION_PHASE_MS, signal);
+  const aloneB = await closedLoopMean(runners[1], feeds[1], CONTENTION_PHASE_MS, signal);
+  const [togetherA, togetherB] = await Promise.all([closedLoopMean(runners[0], feeds[0], CONTENTION_PHASE_MS, signal), closedLoopMean(runners[1], feeds[1], CONTENTION_PHASE_MS, signal)]);
+  const heldShares: [number, number] = [held[0]!.share, held[1]!.share];
+  const blocks = held.map((h) => h.share >= BLOCKING_SHARE && h.callMs >= BLOCKING_MIN_CALL_MS);
+  const blocking = blocks[1] && (!blocks[0] || held[1]!.callMs >= held[0]!.callMs) ? 1 : blocks[0] ? 0 : null;
+  // Beside a lane that holds the host, the other's slow-down is that lane's calls, which blocking already models.
+  const slowdown = (together: number, alone: number) => Math.max(0, together / alone - 1);
+  return {
+    a: blocking === 1 ? 0 : slowdown(togetherA, aloneA),
+    b: blocking === 0 ? 0 : slowdown(togetherB, aloneB),
+    blocking,
+    aloneMs: [aloneA, aloneB],
+    togetherMs: [togetherA, togetherB],
+    heldShare: heldShares,
+  };
+}
+
+/** A stand-in profile for policies that never consult one (all-a, all-b, threshold). */
+function unusedProfile(runner: Runner): LaneProfile {
+  return { lane: `server-${runner.lane.id}`, modelId: runner.model.id, device: runner.lane.device, software: runner.lane.software === true, points: [{ batch: 1, meanMs: 1 }] };
+}
+
+/**
+ * Runs the workload for real: arrivals leave on the drawn schedule whatever the
+ * lanes are doing (open loop), each is routed by the policy the simulation
+ * uses, queued on its lane and batched by the same rule, and its latency counts
+ * from its scheduled arrival, so a sender that fell behind adds its lag.
+ */
+export async function runHybrid(runners: [Runner, Runner], scenario: HybridScenario, hooks: HybridHooks = {}): Promise<HybridResult> {
+  const { signal } = hooks;
+  const caches = [new FeedCache(runners[0]), new FeedCache(runners[1])] as const;
+  const sizes = [possibleSizes(scenario.workload.mix, scenario.batching[0]), possibleSizes(scenario.workload.mix, scenario.batching[1])];
+  hooks.onProgress?.(0, "warming up both lanes");
+  // Every size either lane may run, untimed, so the first big batch pays no allocation or shader compilation.
+  for (const l of [0, 1] as const) {
+    for (const size of sizes[l]!) {
+      throwIfAborted(signal);
+      await runners[l].run(caches[l].get(size));
+    }
+  }
+  const commonest = scenario.workload.mix.reduce((a, b) => (b.percent > a.percent ? b : a)).items;
+  for (let i = 0; i < scenario.warmupRequests; i += 1) {
+    throwIfAborted(signal);
+    await Promise.all([runners[0].run(caches[0].get(commonest)), runners[1].run(caches[1].get(commonest))]);
+  }
+  let contention: HybridResult["contention"] = null;
+  if (scenario.measureContention) {
+    hooks.onProgress?.(0, "measuring how the lanes slow each other");
+    const measured = await measureContention(runners, [caches[0].get(commonest), caches[1].get(commonest)], signal);
+    contention = {
+      a: round(measured.a),
+      b: round(measured.b),
+      blocking: measured.blocking ?? null,
+      batch: commonest,
+      aloneMs: [round(measured.aloneMs[0]), round(measured.aloneMs[1])],
+      togetherMs: [round(measured.togetherMs[0]), round(measured.togetherMs[1])],
+      heldShare: [round(measured.heldShare[0]), round(measured.heldShare[1])],
+    };
+  }
+
+  const profiles: [LaneProfile, LaneProfile] = scenario.profiles ?? [unusedProfile(runners[0]), unusedProfile(runners[1])];
+  const lanes = [new LaneQueue(profiles[0], scenario.batching[0]), new LaneQueue(profiles[1], scenario.batching[1])] as const;
+  const schedule = drawSchedule(scenario.workload);
+  const n = schedule.arrivalMs.length;
+  const startMs = new Float64Array(n);
+  const doneMs = new Float64Array(n);
+  const laneOf = new Uint8Array(n);
+  const lagMs = new Float64Array(n);
+  const batches: [number, number] = [0, 0];
+  const busyMs: [number, number] = [0, 0];
+  const wakeTimers: Array<ReturnType<typeof setTimeout> | null> = [null, null];
+  const inFlight = new Set<Promise<void>>();
+  let failure: unknown = null;
+  // The blocking lane's latest call, so the sender's own lag can be told from lag while the host was held.
+  const blockingLane = contention?.blocking ?? null;
+  let heldFrom = -1;
+  let heldUntil = -1;
+  const ownLag: number[] = [];
+  let completed = 0;
+  let lastDone = 0;
+
+  const started = performance.now();
+  const now = () => performance.now() - started;
+
+  const tryStart = (l: 0 | 1) => {
+    if (wakeTimers[l]) {
+      clearTimeout(wakeTimers[l]!);
+      wakeTimers[l] = null;
+    }
+    if (failure !== null) return;
+    const at = now();
+    const taken = lanes[l].take(at);
+    if (taken === null) return;
+    if ("wakeAtMs" in taken) {
+      wakeTimers[l] = setTimeout(() => {
+        wakeTimers[l] = null;
+        tryStart(l);
+      }, Math.max(0, taken.wakeAtMs - at));
+      return;
+    }
+    lanes[l].start(at, taken.items);
+    batches[l] += 1;
+    for (const r of taken.batch) startMs[r.index] = at;
+    const batch: QueuedRequest[] = taken.batch;
+    const p = runners[l]
+      .run(caches[l].get(taken.items))
+      .then(() => {
+        const done = now();
+        busyMs[l] += done - at;
+        if (l === blockingLane) {
+          heldFrom = at;
+          heldUntil = done;
+        }
+        for (const r of batch) doneMs[r.index] = done;
+        completed += batch.length;
+        lastDone = Math.max(lastDone, done);
+      })
+      .catch((error: unknown) => {
+        failure ??= error;
+      })
+      .finally(() => {
+        inFlight.delete(p);
+        lanes[l].finish();
+        tryStart(l);
+      });
+    inFlight.add(p);
+  };
+
+  const ticker = setInterval(() => hooks.onProgress?.(Math.min(1, completed / n), `${completed} of ${n} requests answered`), 100);
+  let sent = 0;
+  try {
+    while (sent < n && failure === null && !signal?.aborted) {
+      const wait = schedule.arrivalMs[sent]! - now();
+      // setTimeout wakes late by up to a few ms; what is due by then is sent at once, on its own timestamps.
+      if (wait > 1) await new Promise((resolve) => setTimeout(resolve, wait - 0.5));
+      else await new Promise((resolve) => setImmediate(resolve));
+      while (sent < n && now() >= schedule.arrivalMs[sent]!) {
+        const arrival = schedule.arrivalMs[sent]!;
+        const items = schedule.items[sent]!;
+        const at = now();
+        lagMs[sent] = at - arrival;
+        if (!(arrival >= heldFrom && arrival <= heldUntil)) ownLag.push(at - arrival);
+        const l = routeRequest(scenario.policy, items, lanes, at);
+        laneOf[sent] = l;
+        // Queued at its scheduled arrival: a batch's wait is counted from when the request was due.
+        lanes[l].enqueue({ index: sent, items, arrivalMs: arrival });
+        sent += 1;
+        tryStart(l);
+      }
+    }
+    while (inFlight.size > 0 || lanes[0].queued + lanes[1].queued > 0) {
+      if (failure !== null || signal?.aborted) break;
+      if (inFlight.size > 0) await Promise.race(inFlight);
+      else await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    await Promise.all(inFlight);
+  } finally {
+    clearInterval(ticker);
+    for (const timer of wakeTimers) if (timer) clearTimeout(timer);
+  }
+  throwIfAborted(signal);
+  if (failure !== null) throw failure;
+
+  const outcome: HybridOutcome = outcomeOf({ arrivalMs: schedule.arrivalMs, startMs, doneMs, items: schedule.items, lane: laneOf, batches, busyMs, spanMs: lastDone }, [
+    { ...profiles[0], lane: `server-${runners[0].lane.id}`, device: runners[0].lane.device, software: runners[0].lane.software === true },
+    { ...profiles[1], lane: `server-${runners[1].lane.id}`, device: runners[1].lane.device, software: runners[1].lane.software === true },
+  ]);
+  const lag = summarize(lagMs);
+  const own = summarize(ownLag);
+  const ownSorted = Float64Array.from(ownLag).sort();
+  return {
+    kind: "hybrid",
+    workload: scenario.workload,
+    policy: scenario.policy,
+    batching: scenario.batching,
+    contention,
+    senderLagMs: { p50: round(lag.p50), p99: round(lag.p99), max: round(lag.max) },
+    ownSenderLagMs: own.n > 0 ? { p50: round(own.p50), p99: round(own.p99), max: round(own.max), quantiles: LAG_PROBABILITIES.map((p) => round(percentileSorted(ownSorted, p * 100))) } : null,
+    outcome: roundOutcome(outcome),
+  };
+}
+
+export function roundOutcome(outcome: HybridOutcome): HybridOutcome {
+  return {
+    ...outcome,
+    throughputPerSecond: round(outcome.throughputPerSecond),
+    itemsPerSecond: round(outcome.itemsPerSecond),
+    latencyMs: { p50: round(outcome.latencyMs.p50), p99: round(outcome.latencyMs.p99), mean: round(outcome.latencyMs.mean) },
+    meanWaitMs: round(outcome.meanWaitMs),
+    spanMs: round(outcome.spanMs),
+    lanes: outcome.lanes.map((lane) => ({ ...lane, utilisation: round(lane.utilisation), meanBatchItems: round(lane.meanBatchItems) })) as HybridOutcome["lanes"],
+  };
+}
