@@ -5,6 +5,7 @@
 import type { MeasureOptions, Summary } from "@/lib/inference/stats";
 import type { BrowserLaneId } from "@/lib/lanes";
 import type { ReducedOutput } from "@/lib/models/metrics";
+import type { OwnModelInputs } from "@/lib/models/own-model";
 import type { AdapterRequestOptions } from "./adapters";
 
 /** The onnxruntime-web build a browser run uses (named in lib/lanes.ts). */
@@ -43,6 +44,22 @@ export interface BrowserRunRequest {
    * (its `device` option), so the run happens on that adapter and no other.
    */
   adapter?: AdapterRequestOptions;
+  /**
+   * A learner's own file instead of a registry model (modelId is then its sha256: id):
+   * the bytes are transferred to the worker, never fetched and never sent anywhere.
+   */
+  ownModel?: OwnModelInputs & { bytes: ArrayBuffer };
+}
+
+/**
+ * Where onnxruntime-web placed the graph, from its own log during session creation:
+ * on WebGPU, nodes it assigned to the CPU instead (a fallback) are counted here.
+ */
+export interface PlacementReport {
+  /** onnxruntime-web's log lines about node placement, verbatim. */
+  log: string[];
+  /** Nodes onnxruntime placed on its CPU provider; null when its log did not say. */
+  nodesOnCpu: number | null;
 }
 
 /**
@@ -125,6 +142,8 @@ export interface BrowserRunResult {
   failures?: Array<{ batch: number; reason: string }>;
   output: { name: string; dims: number[]; data: number[] } | null;
   unsynchronised: UnsynchronisedTiming | null;
+  /** Own models: what onnxruntime-web said about where each node runs. */
+  placement?: PlacementReport;
   /** Present when the request asked for `evaluateUrl`. */
   evaluation?: { reduced: ReducedOutput[]; labels: number[] | null; source: string; runMs: number };
 }

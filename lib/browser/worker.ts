@@ -9,11 +9,12 @@ import type * as Ort from "onnxruntime-web";
 import { calibrateRunsPerSample, keepSamples, measure, timerResolution } from "@/lib/inference/stats";
 import type { QualityDataHeader } from "@/lib/inference/quality";
 import { reduceOutput, type ReducedOutput } from "@/lib/models/metrics";
+import { ownModelFeeds } from "@/lib/models/own-model";
 import { getModel, makeInput, type InputTensor } from "@/lib/models/registry";
 import { type AdapterRequestOptions, describeAdapter, deviceDescriptor, type GpuAdapterInfo, type GpuAdapterLike, type GpuDeviceLike, type GpuLike, softwareVerdict } from "./adapters";
 import { BUILDS, ORT_BASE } from "./builds";
 import { modelUrl } from "./models";
-import type { AdapterReport, BrowserPoint, BrowserRunRequest, BrowserRunResult, UnsynchronisedTiming, WorkerEvent } from "./protocol";
+import type { AdapterReport, BrowserPoint, BrowserRunRequest, BrowserRunResult, PlacementReport, UnsynchronisedTiming, WorkerEvent } from "./protocol";
 import { measureUnsynchronised } from "./unsynchronised";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -112,9 +113,39 @@ function downloadProgress(expectedBytes: number | null) {
 }
 
 
+const PLACEMENT_LINE = /placed on \[|not assigned to the preferred|fall(ing)? ?back|not supported|CPUExecutionProvider/i;
+
+/**
+ * Creates the session while keeping what onnxruntime logs about node placement: its
+ * C++ log reaches the worker's console, the only place it says which nodes left WebGPU.
+ */
+async function createWithPlacementLog(create: () => Promise<Ort.InferenceSession>): Promise<{ session: Ort.InferenceSession; placement: PlacementReport }> {
+  const log: string[] = [];
+  const methods = ["log", "info", "warn", "error", "debug"] as const;
+  const originals = methods.map((m) => globalThis.console[m]);
+  for (const m of methods) {
+    globalThis.console[m] = (...args: unknown[]) => {
+      const line = args.map(String).join(" ");
+      if (PLACEMENT_LINE.test(line)) log.push(line.slice(0, 500));
+    };
+  }
+  try {
+    const session = await create();
+    const counts = log.flatMap((line) => {
+      const match = /placed on \[CPUExecutionProvider\]\. Number of nodes: (\d+)/i.exec(line);
+      return match ? [Number(match[1])] : [];
+    });
+    const allOnOther = log.some((line) => /All nodes placed on \[(?!CPUExecutionProvider)/i.test(line));
+    return { session, placement: { log, nodesOnCpu: counts.length ? counts.reduce((a, b) => a + b, 0) : allOnOther ? 0 : null } };
+  } finally {
+    methods.forEach((m, i) => (globalThis.console[m] = originals[i]!));
+  }
+}
+
 async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
-  const spec = getModel(request.modelId);
-  if (!spec) throw new Error(`unknown model ${request.modelId}`);
+  const own = request.ownModel;
+  const spec = own ? null : getModel(request.modelId);
+  if (!own && !spec) throw new Error(`unknown model ${request.modelId}`);
   const build = BUILDS[request.lane];
   const adapter = request.lane === "webgpu" ? await webgpuAdapter(request.adapter) : null;
   // Measured, not assumed: the step depends on isolation and on the browser.
@@ -134,7 +165,8 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   // The runtime .wasm is fetched here, not by onnxruntime-web, so the progress bar can follow its bytes.
   const t1 = performance.now();
   const download = downloadProgress(request.expectedBytes ?? null);
-  const [wasmBinary, modelBytes] = await Promise.all([fetchBytes(`${ORT_BASE}${build.wasm}`, download.track("runtime")), fetchBytes(modelUrl(spec.id), download.track("model"))]);
+  // A learner's own model is already here (transferred from the page): only the runtime is fetched.
+  const [wasmBinary, modelBytes] = await Promise.all([fetchBytes(`${ORT_BASE}${build.wasm}`, download.track("runtime")), own ? new Uint8Array(own.bytes) : fetchBytes(modelUrl(spec!.id), download.track("model"))]);
   download.done();
   const downloadMs = performance.now() - t1;
   ort.env.wasm.wasmBinary = wasmBinary;
@@ -150,9 +182,9 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   const sessionOptions: Ort.InferenceSession.SessionOptions = {
     executionProviders: [ownDevice ? ({ name: "webgpu", device: ownDevice } as unknown as Ort.InferenceSession.ExecutionProviderConfig) : request.lane],
     graphOptimizationLevel: "all",
-    ...(spec.sessionOptions ? { extra: { session: spec.sessionOptions } } : {}),
+    ...(spec?.sessionOptions ? { extra: { session: spec.sessionOptions } } : {}),
   };
-  const feedsFor = (batch: number, seed: number) => Object.fromEntries(makeInput(spec, batch, seed).map((t) => [t.name, tensorOf(ort, t)]));
+  const feedsFor = (batch: number, seed: number) => Object.fromEntries((own ? ownModelFeeds(own, batch, seed) : makeInput(spec!, batch, seed)).map((t) => [t.name, tensorOf(ort, t)]));
   const firstFeeds = feedsFor(request.batches[0]!, request.seed);
   // Seed 000's naive method, kept for comparison: loading and the first inference in one reading of the millisecond wall clock.
   const wallStart = Date.now();
@@ -246,7 +278,16 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
       // The adapter we handed ORT is the one it used.
     }
   }
-  const evaluation = request.evaluateUrl ? await evaluate(ort, session, spec.baseId, request.evaluateUrl) : undefined;
+  // Own models on WebGPU: where did each node run? onnxruntime says so only in its verbose log,
+  // which slows session creation, so a second, untimed session is made to read it.
+  let placement: PlacementReport | undefined;
+  if (own && request.lane === "webgpu") {
+    post({ type: "progress", fraction: 1, message: "asking onnxruntime-web where each node ran" });
+    const check = await createWithPlacementLog(() => ort.InferenceSession.create(modelBytes, { ...sessionOptions, logSeverityLevel: 0, logVerbosityLevel: 0 }));
+    placement = check.placement;
+    await check.session.release();
+  }
+  const evaluation = request.evaluateUrl && spec ? await evaluate(ort, session, spec.baseId, request.evaluateUrl) : undefined;
   await session.release();
   return {
     environment: {
@@ -266,6 +307,7 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
     failures,
     output,
     unsynchronised,
+    ...(placement ? { placement } : {}),
     ...(evaluation ? { evaluation } : {}),
   };
 }

@@ -219,6 +219,15 @@ export async function createFreshRunner(model: InferenceModel, lane: LaneInfo, o
   return createRunner(`${runnerKey(model, lane.id, threads)}|fresh`, model, lane, threads, options);
 }
 
+/** Releases every cached session of one model (all lanes and thread counts): its file is about to go. */
+export async function releaseRunnersOf(modelId: string): Promise<number> {
+  const prefix = `${modelId}|`;
+  const doomed = [...runners.entries()].filter(([key]) => key.startsWith(prefix));
+  for (const [key] of doomed) runners.delete(key);
+  await Promise.allSettled(doomed.map(async ([, pending]) => (await pending).release()));
+  return doomed.length;
+}
+
 export function runnerCount(): number {
   return runners.size;
 }

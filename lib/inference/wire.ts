@@ -47,7 +47,18 @@ export interface WireCapabilityModel extends WireModelDetails {
   /** Built and loadable (npm run models:build). */
   ready: boolean;
   batchAxis: number | null;
-  catalog?: { task: string; variant: string; baseId: string; license: string; source: string; evaluation: unknown };
+  catalog?: {
+    task: string;
+    variant: string;
+    baseId: string;
+    license: string;
+    source: string;
+    evaluation: unknown;
+    /** Present on a model an instructor uploaded: who added it, and when (ISO time). */
+    addedBy?: { name: string; at: string };
+    sha256?: string;
+    sizeBytes?: number;
+  };
 }
 
 /** GET /api/capabilities. */

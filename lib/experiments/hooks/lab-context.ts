@@ -5,6 +5,7 @@ import type { BrowserRuntimeSizes } from "@/lib/browser/builds";
 import { probeBrowser, type BrowserProbe } from "@/lib/browser/probe";
 import type { WireCapabilities } from "@/lib/inference/wire";
 import { errorText } from "../api";
+import { resultSlugOf } from "../schema";
 import { type Capabilities, type LaneKey, laneStatus } from "../lanes";
 
 /*
@@ -49,7 +50,7 @@ export function useLabContext() {
     };
   }, []);
   const pathname = usePathname();
-  const lessonSlug = /^\/lessons\/([^/]+)/.exec(pathname ?? "")?.[1] ?? UNKNOWN_LESSON;
+  const lessonSlug = resultSlugOf(pathname);
   const status = useCallback((key: LaneKey, modelId: string) => laneStatus(key, modelId, capabilities, capabilitiesError, probe), [capabilities, capabilitiesError, probe]);
   return { capabilities, probe, runtime, lessonSlug, status };
 }
