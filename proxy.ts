@@ -30,4 +30,6 @@ export async function proxy(request: NextRequest) {
 }
 
 // /api/*: every state-changing API route refuses other sites' pages (lib/http/origin.ts).
-export const config = { matcher: ["/instructor", "/instructor/:path*", "/api/:path*"] };
+// Except POST /api/models (a model upload): Next buffers the whole body of any request a proxy
+// sees (and cuts it at 10 MB), so that route is left out and checks the origin itself.
+export const config = { matcher: ["/instructor", "/instructor/:path*", "/api/((?!models$).*)"] };

@@ -25,6 +25,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             </Link>
             <Link href="/#lessons">Lessons</Link>
             <Link href="/glossary">Glossary</Link>
+            <Link href="/lab/your-model">Your model</Link>
             <AccountNav />
           </nav>
         </header>

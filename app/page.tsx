@@ -39,6 +39,12 @@ export default async function HomePage() {
           ))}
         </ol>
       </section>
+      <section aria-labelledby="your-model-heading">
+        <h2 id="your-model-heading">Your own model</h2>
+        <p>
+          <Link href="/lab/your-model">Bring an ONNX file</Link>: see its inputs, operators and FLOPs, and time it on your browser&apos;s WebGPU and WASM. It never leaves your browser.
+        </p>
+      </section>
     </>
   );
 }

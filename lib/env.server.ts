@@ -32,6 +32,16 @@ const envSchema = z.object({
   BENCHMARK_QUEUE_SIZE: positiveInt(3, 0),
   // No benchmark job runs longer than this, whatever it asked for.
   BENCHMARK_TIME_CAP_MS: positiveInt(180_000, 100),
+  // The largest file /lab/your-model reads into a learner's browser (default 1 GiB); the file never reaches the server.
+  BROWSER_MODEL_MAX_BYTES: positiveInt(1024 ** 3, 1),
+  // Where instructors' uploaded models are stored, by SHA-256 (relative paths are from the project root).
+  MODELS_DIR: z.preprocess(unsetIfEmpty, z.string().default("data/models")),
+  // Largest model file an instructor may upload, in bytes (default 512 MiB; at most 2 GiB − 1, the database's Int).
+  MODEL_UPLOAD_MAX_BYTES: z.preprocess(unsetIfEmpty, z.coerce.number().int().min(1024).max(2 ** 31 - 1).default(512 * 1024 * 1024)),
+  // The child process that first loads an uploaded model is killed past this time …
+  MODEL_CHECK_TIMEOUT_MS: positiveInt(60_000, 1000),
+  // … or this resident memory, in MiB.
+  MODEL_CHECK_MEMORY_MB: positiveInt(4096, 256),
 });
 
 export type ServerEnv = z.infer<typeof envSchema>;

@@ -2,6 +2,7 @@
 import type { ComponentType } from "react";
 import { BatchSweepExperiment } from "@/lib/experiments/batch-sweep";
 import { CostExperiment } from "@/lib/experiments/cost";
+import { DeviceSelectionExperiment } from "@/lib/experiments/device-selection";
 import { HybridRouterExperiment } from "@/lib/experiments/hybrid-router";
 import { LatencyExperiment } from "@/lib/experiments/latency";
 import { QuantizationExperiment } from "@/lib/experiments/quantization";
@@ -34,5 +35,6 @@ export const lessonComponents: Record<string, ComponentType<any>> = {
   HybridRouterExperiment,
   TimingPitfallsExperiment,
   ThreadsExperiment,
+  DeviceSelectionExperiment,
   RecommendationExperiment,
 };

@@ -11,6 +11,9 @@ export default async function InstructorHome() {
   return (
     <section>
       <h1>Your classes</h1>
+      <p>
+        <Link href="/instructor/models">Models on the server</Link>: add your own ONNX models to the lanes learners benchmark.
+      </p>
       {classes.length === 0 ? (
         <p>
           You teach no class yet. <Link href="/classes">Create one</Link> and give learners its join code.

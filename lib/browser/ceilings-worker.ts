@@ -10,47 +10,22 @@ import type * as Ort from "onnxruntime-web";
 import { BROWSER_CEILING_MEASURE, ridgePoint } from "@/lib/inference/roofline";
 import { calibrateRunsPerSample, measure, round, timerResolution } from "@/lib/inference/stats";
 import { buildProbe, PROBE_SETS, type ProbeSetId, type ProbeShape, probeBytes, probeFlops, probeInput } from "@/lib/models/ceiling-probes";
+import { describeAdapter, type GpuAdapterLike, type GpuLike } from "./adapters";
 import { BUILDS, ORT_BASE } from "./builds";
 import type { AdapterReport, BrowserCeilingProbe, BrowserCeilingsRequest, BrowserCeilingsResult, CeilingsWorkerEvent } from "./protocol";
 
 declare const self: DedicatedWorkerGlobalScope;
 
-interface GpuAdapterInfo {
-  vendor?: string;
-  architecture?: string;
-  device?: string;
-  description?: string;
-  isFallbackAdapter?: boolean;
-}
-interface GpuAdapter {
-  info?: GpuAdapterInfo;
-  features: ReadonlySet<string>;
-  isFallbackAdapter?: boolean;
-}
-
 const post = (event: CeilingsWorkerEvent) => self.postMessage(event);
 
 class UnavailableError extends Error {}
 
-async function adapterOf(): Promise<{ adapter: GpuAdapter; report: AdapterReport }> {
-  const gpu = (self.navigator as unknown as { gpu?: { requestAdapter(): Promise<GpuAdapter | null> } }).gpu;
+async function adapterOf(): Promise<{ adapter: GpuAdapterLike; report: AdapterReport }> {
+  const gpu = (self.navigator as unknown as { gpu?: GpuLike }).gpu;
   if (!gpu) throw new UnavailableError("this browser does not expose WebGPU (navigator.gpu is missing)");
   const adapter = await gpu.requestAdapter();
   if (!adapter) throw new UnavailableError("the browser exposes WebGPU but found no usable GPU adapter");
-  const info = adapter.info ?? {};
-  const fallback = info.isFallbackAdapter ?? adapter.isFallbackAdapter;
-  return {
-    adapter,
-    report: {
-      vendor: info.vendor ?? "",
-      architecture: info.architecture ?? "",
-      device: info.device ?? "",
-      description: info.description ?? "",
-      // SwiftShader names itself in its architecture even where the flag is missing.
-      isFallbackAdapter: fallback ?? (/swiftshader/i.test(`${info.architecture} ${info.description}`) ? true : null),
-      shaderF16: adapter.features.has("shader-f16"),
-    },
-  };
+  return { adapter, report: describeAdapter(adapter) };
 }
 
 async function probe(ort: typeof Ort, lane: BrowserCeilingsRequest["lane"], shape: ProbeShape, name: string, resolutionMs: number, step: number, steps: number): Promise<BrowserCeilingProbe> {

@@ -5,6 +5,8 @@
 import type { MeasureOptions, Summary } from "@/lib/inference/stats";
 import type { BrowserLaneId } from "@/lib/lanes";
 import type { ReducedOutput } from "@/lib/models/metrics";
+import type { OwnModelInputs } from "@/lib/models/own-model";
+import type { AdapterRequestOptions } from "./adapters";
 
 /** The onnxruntime-web build a browser run uses (named in lib/lanes.ts). */
 export type BrowserLane = BrowserLaneId;
@@ -36,6 +38,28 @@ export interface BrowserRunRequest {
    * after measuring, and return the outputs reduced to what the quality metric reads.
    */
   evaluateUrl?: string;
+  /**
+   * WebGPU only: the requestAdapter() options that pick the adapter. When set,
+   * the worker creates a GPUDevice on that adapter and hands it to the WebGPU EP
+   * (its `device` option), so the run happens on that adapter and no other.
+   */
+  adapter?: AdapterRequestOptions;
+  /**
+   * A learner's own file instead of a registry model (modelId is then its sha256: id):
+   * the bytes are transferred to the worker, never fetched and never sent anywhere.
+   */
+  ownModel?: OwnModelInputs & { bytes: ArrayBuffer };
+}
+
+/**
+ * Where onnxruntime-web placed the graph, from its own log during session creation:
+ * on WebGPU, nodes it assigned to the CPU instead (a fallback) are counted here.
+ */
+export interface PlacementReport {
+  /** onnxruntime-web's log lines about node placement, verbatim. */
+  log: string[];
+  /** Nodes onnxruntime placed on its CPU provider; null when its log did not say. */
+  nodesOnCpu: number | null;
 }
 
 /**
@@ -77,6 +101,10 @@ export interface BrowserEnvironment {
   executionProvider: BrowserLane;
   threads: number;
   adapter: AdapterReport | null;
+  /** WebGPU: the requestAdapter() options used, and whether onnxruntime-web ran on the device this lab created from that adapter. */
+  adapterRequest?: AdapterRequestOptions | null;
+  /** "lab": the lab's own GPUDevice went to the EP and the EP used it; "onnxruntime": the EP made its own. */
+  deviceOwner?: "lab" | "onnxruntime";
   /** performance.now()'s step in this worker, measured (0.1 ms when the page is not cross-origin isolated). */
   timerResolutionMs: number;
 }
@@ -114,6 +142,8 @@ export interface BrowserRunResult {
   failures?: Array<{ batch: number; reason: string }>;
   output: { name: string; dims: number[]; data: number[] } | null;
   unsynchronised: UnsynchronisedTiming | null;
+  /** Own models: what onnxruntime-web said about where each node runs. */
+  placement?: PlacementReport;
   /** Present when the request asked for `evaluateUrl`. */
   evaluation?: { reduced: ReducedOutput[]; labels: number[] | null; source: string; runMs: number };
 }

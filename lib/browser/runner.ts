@@ -28,7 +28,7 @@ export function measureCeilingsInBrowser(request: BrowserCeilingsRequest, onProg
   return driveWorker<BrowserCeilingsResult>(() => new Worker(new URL("./ceilings-worker.ts", import.meta.url), { type: "module", name: `inference-lab-ceilings-${request.lane}` }), request, onProgress, signal);
 }
 
-function driveWorker<R>(create: () => Worker, request: unknown, onProgress: (fraction: number, message: string) => void, signal?: AbortSignal): Promise<R> {
+function driveWorker<R>(create: () => Worker, request: { ownModel?: { bytes: ArrayBuffer } } | object, onProgress: (fraction: number, message: string) => void, signal?: AbortSignal): Promise<R> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(new RunCancelled());
     const worker = create();
@@ -56,6 +56,8 @@ function driveWorker<R>(create: () => Worker, request: unknown, onProgress: (fra
       finish();
       reject(new Error(`the browser runner failed to start: ${event.message || "worker error"}`));
     };
-    worker.postMessage(request);
+    // A learner's model moves to the worker (transferred, not copied): the page passes a copy per run.
+    const own = "ownModel" in request ? request.ownModel : undefined;
+    worker.postMessage(request, own ? [own.bytes] : []);
   });
 }

@@ -9,30 +9,15 @@ import type * as Ort from "onnxruntime-web";
 import { calibrateRunsPerSample, keepSamples, measure, timerResolution } from "@/lib/inference/stats";
 import type { QualityDataHeader } from "@/lib/inference/quality";
 import { reduceOutput, type ReducedOutput } from "@/lib/models/metrics";
+import { ownModelFeeds } from "@/lib/models/own-model";
 import { getModel, makeInput, type InputTensor } from "@/lib/models/registry";
+import { type AdapterRequestOptions, describeAdapter, deviceDescriptor, type GpuAdapterInfo, type GpuAdapterLike, type GpuDeviceLike, type GpuLike, softwareVerdict } from "./adapters";
 import { BUILDS, ORT_BASE } from "./builds";
 import { modelUrl } from "./models";
-import type { AdapterReport, BrowserPoint, BrowserRunRequest, BrowserRunResult, UnsynchronisedTiming, WorkerEvent } from "./protocol";
+import type { AdapterReport, BrowserPoint, BrowserRunRequest, BrowserRunResult, PlacementReport, UnsynchronisedTiming, WorkerEvent } from "./protocol";
 import { measureUnsynchronised } from "./unsynchronised";
 
 declare const self: DedicatedWorkerGlobalScope;
-
-/** Minimal WebGPU shapes (TypeScript's DOM lib has none yet). */
-interface GpuAdapterInfo {
-  vendor?: string;
-  architecture?: string;
-  device?: string;
-  description?: string;
-  isFallbackAdapter?: boolean;
-}
-interface GpuAdapter {
-  info?: GpuAdapterInfo;
-  features: ReadonlySet<string>;
-  isFallbackAdapter?: boolean;
-}
-interface GpuNavigator {
-  gpu?: { requestAdapter(options?: object): Promise<GpuAdapter | null> };
-}
 
 const post = (event: WorkerEvent) => self.postMessage(event);
 
@@ -73,26 +58,25 @@ async function fetchBytes(url: string, onBytes: (received: number, total: number
   return bytes;
 }
 
-async function webgpuAdapter(): Promise<GpuAdapter> {
-  const gpu = (self.navigator as unknown as GpuNavigator).gpu;
+async function webgpuAdapter(options: AdapterRequestOptions | undefined): Promise<GpuAdapterLike> {
+  const gpu = (self.navigator as unknown as { gpu?: GpuLike }).gpu;
   if (!gpu) throw new UnavailableError("this browser does not expose WebGPU (navigator.gpu is missing; it may be switched off or unsupported)");
-  const adapter = await gpu.requestAdapter();
-  if (!adapter) throw new UnavailableError("the browser exposes WebGPU but found no usable GPU adapter (blocked, switched off, or no driver)");
+  const adapter = await gpu.requestAdapter(options);
+  if (!adapter) throw new UnavailableError(`the browser exposes WebGPU but found no usable GPU adapter${options ? ` for requestAdapter(${JSON.stringify(options)})` : ""} (blocked, switched off, or no driver)`);
   return adapter;
 }
 
-function describeAdapter(adapter: GpuAdapter): AdapterReport {
-  const info = adapter.info ?? {};
-  const fallback = info.isFallbackAdapter ?? adapter.isFallbackAdapter;
-  return {
-    vendor: info.vendor ?? "",
-    architecture: info.architecture ?? "",
-    device: info.device ?? "",
-    description: info.description ?? "",
-    // SwiftShader identifies itself by architecture even where the flag is missing.
-    isFallbackAdapter: fallback ?? (/swiftshader/i.test(`${info.architecture} ${info.description}`) ? true : null),
-    shaderF16: adapter.features.has("shader-f16"),
+/** Counts submissions to a device's queue from here on (GPUQueue is one object per device, so every caller gets the wrapper). */
+function countSubmits(device: GpuDeviceLike): () => number {
+  const queue = device.queue as { submit(buffers: unknown): void } | undefined;
+  if (!queue) return () => 0;
+  const submit = queue.submit.bind(queue);
+  let count = 0;
+  queue.submit = (buffers: unknown) => {
+    count += 1;
+    submit(buffers);
   };
+  return () => count;
 }
 
 function tensorOf(ort: typeof Ort, input: InputTensor): Ort.Tensor {
@@ -129,11 +113,41 @@ function downloadProgress(expectedBytes: number | null) {
 }
 
 
+const PLACEMENT_LINE = /placed on \[|not assigned to the preferred|fall(ing)? ?back|not supported|CPUExecutionProvider/i;
+
+/**
+ * Creates the session while keeping what onnxruntime logs about node placement: its
+ * C++ log reaches the worker's console, the only place it says which nodes left WebGPU.
+ */
+async function createWithPlacementLog(create: () => Promise<Ort.InferenceSession>): Promise<{ session: Ort.InferenceSession; placement: PlacementReport }> {
+  const log: string[] = [];
+  const methods = ["log", "info", "warn", "error", "debug"] as const;
+  const originals = methods.map((m) => globalThis.console[m]);
+  for (const m of methods) {
+    globalThis.console[m] = (...args: unknown[]) => {
+      const line = args.map(String).join(" ");
+      if (PLACEMENT_LINE.test(line)) log.push(line.slice(0, 500));
+    };
+  }
+  try {
+    const session = await create();
+    const counts = log.flatMap((line) => {
+      const match = /placed on \[CPUExecutionProvider\]\. Number of nodes: (\d+)/i.exec(line);
+      return match ? [Number(match[1])] : [];
+    });
+    const allOnOther = log.some((line) => /All nodes placed on \[(?!CPUExecutionProvider)/i.test(line));
+    return { session, placement: { log, nodesOnCpu: counts.length ? counts.reduce((a, b) => a + b, 0) : allOnOther ? 0 : null } };
+  } finally {
+    methods.forEach((m, i) => (globalThis.console[m] = originals[i]!));
+  }
+}
+
 async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
-  const spec = getModel(request.modelId);
-  if (!spec) throw new Error(`unknown model ${request.modelId}`);
+  const own = request.ownModel;
+  const spec = own ? null : getModel(request.modelId);
+  if (!own && !spec) throw new Error(`unknown model ${request.modelId}`);
   const build = BUILDS[request.lane];
-  const adapter = request.lane === "webgpu" ? await webgpuAdapter() : null;
+  const adapter = request.lane === "webgpu" ? await webgpuAdapter(request.adapter) : null;
   // Measured, not assumed: the step depends on isolation and on the browser.
   const resolutionMs = timerResolution();
 
@@ -151,19 +165,26 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   // The runtime .wasm is fetched here, not by onnxruntime-web, so the progress bar can follow its bytes.
   const t1 = performance.now();
   const download = downloadProgress(request.expectedBytes ?? null);
-  const [wasmBinary, modelBytes] = await Promise.all([fetchBytes(`${ORT_BASE}${build.wasm}`, download.track("runtime")), fetchBytes(modelUrl(spec.id), download.track("model"))]);
+  // A learner's own model is already here (transferred from the page): only the runtime is fetched.
+  const [wasmBinary, modelBytes] = await Promise.all([fetchBytes(`${ORT_BASE}${build.wasm}`, download.track("runtime")), own ? new Uint8Array(own.bytes) : fetchBytes(modelUrl(spec!.id), download.track("model"))]);
   download.done();
   const downloadMs = performance.now() - t1;
   ort.env.wasm.wasmBinary = wasmBinary;
   if (adapter) ort.env.webgpu.adapter = adapter as unknown as typeof ort.env.webgpu.adapter;
+  // onnxruntime-web 1.30's native WebGPU EP checks env.webgpu.adapter but then makes its own device
+  // from a default requestAdapter(); only a GPUDevice passed as the EP's `device` option pins the adapter.
+  const ownDevice = adapter && request.adapter ? await adapter.requestDevice(deviceDescriptor(adapter)) : null;
+  // Proof that the EP used it: onnxruntime-web 1.30 does not publish a device it was given as
+  // env.webgpu.device (asking for that would create yet another device), so count its queue's submits.
+  const submitsOnOwnDevice = ownDevice ? countSubmits(ownDevice) : null;
 
   post({ type: "progress", fraction: 0, message: "creating the session" });
   const sessionOptions: Ort.InferenceSession.SessionOptions = {
-    executionProviders: [request.lane],
+    executionProviders: [ownDevice ? ({ name: "webgpu", device: ownDevice } as unknown as Ort.InferenceSession.ExecutionProviderConfig) : request.lane],
     graphOptimizationLevel: "all",
-    ...(spec.sessionOptions ? { extra: { session: spec.sessionOptions } } : {}),
+    ...(spec?.sessionOptions ? { extra: { session: spec.sessionOptions } } : {}),
   };
-  const feedsFor = (batch: number, seed: number) => Object.fromEntries(makeInput(spec, batch, seed).map((t) => [t.name, tensorOf(ort, t)]));
+  const feedsFor = (batch: number, seed: number) => Object.fromEntries((own ? ownModelFeeds(own, batch, seed) : makeInput(spec!, batch, seed)).map((t) => [t.name, tensorOf(ort, t)]));
   const firstFeeds = feedsFor(request.batches[0]!, request.seed);
   // Seed 000's naive method, kept for comparison: loading and the first inference in one reading of the millisecond wall clock.
   const wallStart = Date.now();
@@ -236,11 +257,13 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
   }
 
   let adapterReport: AdapterReport | null = adapter ? describeAdapter(adapter) : null;
+  let deviceOwner: "lab" | "onnxruntime" | undefined;
   if (adapterReport && request.lane === "webgpu") {
-    // Prefer the device ORT really created (its adapterInfo) over our own probe.
+    // Prefer the device ORT really ran on (its adapterInfo) over our own probe.
     try {
-      const device = (await ort.env.webgpu.device) as unknown as { adapterInfo?: GpuAdapterInfo; features?: ReadonlySet<string> } | undefined;
-      const info = device?.adapterInfo;
+      if (submitsOnOwnDevice) deviceOwner = submitsOnOwnDevice() > 0 ? "lab" : "onnxruntime";
+      const device = deviceOwner === "lab" ? ownDevice! : ((await ort.env.webgpu.device) as unknown as GpuDeviceLike | undefined);
+      const info: GpuAdapterInfo | undefined = device?.adapterInfo;
       if (info) {
         adapterReport = {
           ...adapterReport,
@@ -248,14 +271,23 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
           architecture: info.architecture || adapterReport.architecture,
           device: info.device || adapterReport.device,
           description: info.description || adapterReport.description,
-          isFallbackAdapter: info.isFallbackAdapter ?? adapterReport.isFallbackAdapter,
+          isFallbackAdapter: softwareVerdict(info, adapterReport.isFallbackAdapter ?? undefined).software,
         };
       }
     } catch {
       // The adapter we handed ORT is the one it used.
     }
   }
-  const evaluation = request.evaluateUrl ? await evaluate(ort, session, spec.baseId, request.evaluateUrl) : undefined;
+  // Own models on WebGPU: where did each node run? onnxruntime says so only in its verbose log,
+  // which slows session creation, so a second, untimed session is made to read it.
+  let placement: PlacementReport | undefined;
+  if (own && request.lane === "webgpu") {
+    post({ type: "progress", fraction: 1, message: "asking onnxruntime-web where each node ran" });
+    const check = await createWithPlacementLog(() => ort.InferenceSession.create(modelBytes, { ...sessionOptions, logSeverityLevel: 0, logVerbosityLevel: 0 }));
+    placement = check.placement;
+    await check.session.release();
+  }
+  const evaluation = request.evaluateUrl && spec ? await evaluate(ort, session, spec.baseId, request.evaluateUrl) : undefined;
   await session.release();
   return {
     environment: {
@@ -267,6 +299,7 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
       executionProvider: request.lane,
       threads: request.lane === "wasm" ? (ort.env.wasm.numThreads ?? threads) : 1,
       adapter: adapterReport,
+      ...(request.lane === "webgpu" ? { adapterRequest: request.adapter ?? null, ...(deviceOwner ? { deviceOwner } : {}) } : {}),
       timerResolutionMs: resolutionMs,
     },
     phases: { runtimeImportMs, downloadMs, downloadBytes: wasmBinary.byteLength + modelBytes.byteLength, sessionCreateMs, firstRunMs, naiveWallClockMs, nextRunsMs },
@@ -274,6 +307,7 @@ async function run(request: BrowserRunRequest): Promise<BrowserRunResult> {
     failures,
     output,
     unsynchronised,
+    ...(placement ? { placement } : {}),
     ...(evaluation ? { evaluation } : {}),
   };
 }

@@ -28,12 +28,13 @@ export interface HybridRouterExperimentProps {
   mix?: string;
   /** Cited $/hour per lane, as the cost experiment takes them. */
   prices?: Partial<Record<LaneKey, LanePrice>>;
+  /** Requests in a live run (its length is about this ÷ the rate). */
+  liveRequests?: number;
   title?: string;
 }
 
 const POLICY_KINDS = Object.keys(POLICY_TITLES) as Array<HybridPolicy["kind"]>;
 const SIM_REQUESTS = 20_000;
-const LIVE_REQUESTS = 400;
 
 /** "80% 1, 20% 32" → the mix; a plain message when it does not read. */
 export function parseMix(text: string): { mix: Array<{ items: number; percent: number }> } | { error: string } {
@@ -86,7 +87,7 @@ interface LiveRun {
   simulated: HybridOutcome;
 }
 
-export function HybridRouterExperiment({ model = "digits-mlp", lanes = ["server-cpu", "server-webgpu"], rate = 20, mix = "80% 1, 20% 32", prices = {}, title }: HybridRouterExperimentProps) {
+export function HybridRouterExperiment({ model = "digits-mlp", lanes = ["server-cpu", "server-webgpu"], rate = 20, mix = "80% 1, 20% 32", prices = {}, liveRequests = 300, title }: HybridRouterExperimentProps) {
   const spec = getModel(model);
   const { status, probe, lessonSlug } = useLabContext();
   const run = useRun();
@@ -189,7 +190,7 @@ export function HybridRouterExperiment({ model = "digits-mlp", lanes = ["server-
     void run.start(async (signal, onProgress) => {
       setMessage(null);
       const policy = policyOf(settings.policy);
-      const checked = simulationFor(policy, LIVE_REQUESTS);
+      const checked = simulationFor(policy, liveRequests);
       if ("error" in checked) {
         setMessage(checked.error ?? null);
         return;
@@ -461,14 +462,14 @@ export function HybridRouterExperiment({ model = "digits-mlp", lanes = ["server-
 function Comparison({ live }: { live: LiveRun }) {
   const measured = live.result.outcome;
   const sim = live.simulated;
-  const rows: Array<[string, number, number]> = [
-    ["Throughput (req/s)", sim.throughputPerSecond, measured.throughputPerSecond],
-    ["p50 (ms)", sim.latencyMs.p50, measured.latencyMs.p50],
-    ["p99 (ms)", sim.latencyMs.p99, measured.latencyMs.p99],
-    ["Utilisation of lane A", sim.lanes[0].utilisation, measured.lanes[0].utilisation],
-    ["Utilisation of lane B", sim.lanes[1].utilisation, measured.lanes[1].utilisation],
-    ["Requests on lane A", sim.lanes[0].requests, measured.lanes[0].requests],
-    ["Requests on lane B", sim.lanes[1].requests, measured.lanes[1].requests],
+  const rows: Array<[string, string, number, number]> = [
+    ["throughput", "Throughput (req/s)", sim.throughputPerSecond, measured.throughputPerSecond],
+    ["p50", "p50 (ms)", sim.latencyMs.p50, measured.latencyMs.p50],
+    ["p99", "p99 (ms)", sim.latencyMs.p99, measured.latencyMs.p99],
+    ["utilisation-a", "Utilisation of lane A", sim.lanes[0].utilisation, measured.lanes[0].utilisation],
+    ["utilisation-b", "Utilisation of lane B", sim.lanes[1].utilisation, measured.lanes[1].utilisation],
+    ["on-a", "Requests on lane A", sim.lanes[0].requests, measured.lanes[0].requests],
+    ["on-b", "Requests on lane B", sim.lanes[1].requests, measured.lanes[1].requests],
   ];
   const c = live.result.contention;
   return (
@@ -486,10 +487,10 @@ function Comparison({ live }: { live: LiveRun }) {
           </tr>
         </thead>
         <tbody>
-          {rows.map(([name, s, m]) => {
+          {rows.map(([key, name, s, m]) => {
             const d = differencePercent(s, m);
             return (
-              <tr key={name}>
+              <tr key={key} data-figure={key}>
                 <th scope="row">{name}</th>
                 <td data-field="simulated">{fmt(s)}</td>
                 <td data-field="measured">{fmt(m)}</td>

@@ -4,10 +4,12 @@
  * result shape so both sit in the same table and chart; whether each can run
  * here, and what it downloads. Running them is run-lanes.ts.
  */
+import type { AdapterRequestOptions } from "@/lib/browser/adapters";
 import type { BrowserProbe } from "@/lib/browser/probe";
 import type { BrowserRunResult, UnsynchronisedTiming } from "@/lib/browser/protocol";
 import type { BrowserRuntimeSizes } from "@/lib/browser/builds";
 import { browserModelIds } from "@/lib/browser/models";
+import { isOwnModelId, type OwnModelInputs } from "@/lib/models/own-model";
 import { evaluationOf } from "@/lib/models/registry";
 import type { MeasureOptions, Summary } from "@/lib/inference/stats";
 import type { WireCapabilityModel, WireColdStart, WireLaneInfo } from "@/lib/inference/wire";
@@ -21,7 +23,8 @@ export type ServerLaneInfo = Pick<WireLaneInfo, "id" | "available" | "reason" | 
 /** The part of GET /api/capabilities (WireCapabilities) the lane status reads. */
 export interface Capabilities {
   lanes: ServerLaneInfo[];
-  models: Array<Pick<WireCapabilityModel, "id" | "ready">>;
+  /** Title, batch facts and catalog come along for experiments that offer the server's uploaded models. */
+  models: Array<Pick<WireCapabilityModel, "id" | "ready"> & Partial<Pick<WireCapabilityModel, "title" | "batchAxis" | "maxBatch" | "catalog">>>;
 }
 
 export interface LaneStatus {
@@ -46,7 +49,7 @@ export function laneStatus(key: LaneKey, modelId: string, capabilities: Capabili
     if (model && !model.ready) return { available: false, reason: "The server has not built this model yet (npm run models:build).", device: lane.device, software: lane.software };
     return { available: true, reason: null, device: lane.device, software: lane.software };
   }
-  if (!browserModelIds.includes(modelId)) return { available: false, reason: "This model is too large to download into a browser tab; it runs on the server lanes only.", device: null, software: null };
+  if (!isOwnModelId(modelId) && !browserModelIds.includes(modelId)) return { available: false, reason: "This model is too large to download into a browser tab; it runs on the server lanes only.", device: null, software: null };
   if (!probe) return { available: false, reason: "Checking what your browser supports…", device: null, software: null };
   if (key === "browser-webgpu") {
     if (!probe.webgpu.available) return { available: false, reason: probe.webgpu.reason, device: null, software: null };
@@ -106,6 +109,8 @@ export interface LaneResult {
   cold?: ColdPhases | null;
   /** Browser WebGPU, plans with `unsynchronised`: calls whose outputs stay on the GPU. */
   unsynchronised?: UnsynchronisedTiming | null;
+  /** Own models on browser lanes: onnxruntime-web's word on node placement (CPU fallback on WebGPU). */
+  placement?: BrowserRunResult["placement"] | null;
 }
 
 /** A lane's part of a run: its result (a LaneResult, or an experiment's own shape), or why it has none. */
@@ -122,8 +127,12 @@ export interface RunPlan {
   coldStart?: { runs: number };
   /** Browser WebGPU lane: also time calls whose outputs stay on the GPU. */
   unsynchronised?: boolean;
+  /** A learner's own file (browser lanes only); modelId is then its sha256: id. Each lane gets a copy of the bytes. */
+  ownModel?: OwnModelInputs & { bytes: ArrayBuffer };
   /** Intra-op threads for the server CPU lane (1 … cores); unset: all cores. Other lanes ignore it. */
   threads?: number;
+  /** Browser WebGPU lane: the requestAdapter() options that choose the adapter it runs on (lib/browser/adapters.ts). */
+  adapter?: AdapterRequestOptions;
 }
 
 /** Progress of one lane's work: the fraction done and what it is doing. */

@@ -37,7 +37,7 @@ export function RecommendationAnswer({ recommendation, missingAction }: { recomm
           </thead>
           <tbody>
             {lanes.map((lane) => (
-              <tr key={lane.id} data-lane={lane.lane} data-source={lane.source} data-meets={lane.meets ? "yes" : "no"}>
+              <tr key={lane.id} data-lane={lane.lane} data-source={lane.source} data-meets={lane.meets ? "yes" : "no"} data-recommended={lane.id === recommended ? "yes" : "no"}>
                 <th scope="row">
                   {lane.laneTitle}
                   {lane.id === recommended ? " (recommended)" : ""}

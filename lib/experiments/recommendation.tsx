@@ -42,7 +42,7 @@ function initialPrices(lanes: StoredLane[]): PriceText {
   }));
 }
 
-export function RecommendationExperiment({ model: initialModel = "digits-mlp", models = ["digits-mlp", "digits-cnn", "mlp-wide"], p99TargetMs = 5, requestsPerSecond = 200, busyHoursPerDay = 8, billedHoursPerDay = 24, lanes = DEFAULT_LANES, maxBatch = 64, title }: RecommendationExperimentProps) {
+export function RecommendationExperiment({ model: initialModel = "digits-mlp", models = ["digits-mlp", "digits-cnn", "mlp-wide"], p99TargetMs = 20, requestsPerSecond = 200, busyHoursPerDay = 8, billedHoursPerDay = 24, lanes = DEFAULT_LANES, maxBatch = 64, title }: RecommendationExperimentProps) {
   const { lessonSlug } = useLabContext();
   const [model, setModel] = useState(initialModel);
   const [target, setTarget] = useState(String(p99TargetMs));

@@ -20,16 +20,20 @@ async function runBrowserLane(key: BrowserLaneKey, plan: RunPlan, probe: Browser
   const sizes = browserDownloadBytes(key, plan.modelId, runtime);
   const wasmFile = runtime?.lanes[lane]?.files.find((f) => f.name.endsWith(".wasm"))?.bytes;
   const expectedBytes = wasmFile !== undefined && sizes.model !== null ? wasmFile + sizes.model : null;
-  const result = await runInBrowser({ lane, modelId: plan.modelId, batches: plan.batches, measure: plan.measure, threads, seed: 1, returnOutput: plan.returnOutput ?? false, expectedBytes, coldRuns: plan.coldStart?.runs ?? 0, unsynchronised: plan.unsynchronised === true && lane === "webgpu" }, onProgress, signal);
+  // The worker takes the bytes it is given (transferred), so each lane gets its own copy.
+  const ownModel = plan.ownModel ? { ...plan.ownModel, bytes: plan.ownModel.bytes.slice(0) } : undefined;
+  const result = await runInBrowser({ lane, modelId: plan.modelId, batches: plan.batches, measure: plan.measure, threads, seed: 1, returnOutput: plan.returnOutput ?? false, expectedBytes: ownModel ? (wasmFile ?? null) : expectedBytes, coldRuns: plan.coldStart?.runs ?? 0, unsynchronised: plan.unsynchronised === true && lane === "webgpu", ...(plan.adapter && lane === "webgpu" ? { adapter: plan.adapter } : {}), ...(ownModel ? { ownModel } : {}) }, onProgress, signal);
   const env = result.environment;
   const adapter = env.adapter;
   const software = lane === "webgpu" && adapter?.isFallbackAdapter === true;
   const softwareUnknown = BROWSER_LANES[lane].canBeSoftware && (adapter?.isFallbackAdapter ?? null) === null;
   const device = lane === "webgpu" ? [adapter?.vendor, adapter?.architecture, adapter?.description].filter(Boolean).join(" ") || "unnamed adapter" : `browser CPU (${env.threads} of ${env.hardwareConcurrency} threads)`;
+  // Nodes onnxruntime moved to the CPU make this a mixed run: never titled plain WebGPU.
+  const nodesOnCpu = lane === "webgpu" ? (result.placement?.nodesOnCpu ?? 0) : 0;
   return {
     key,
     lane: storedLane(key),
-    title: LANE_TITLES[key],
+    title: nodesOnCpu > 0 ? `${LANE_TITLES[key]} with ${nodesOnCpu} node${nodesOnCpu === 1 ? "" : "s"} on the CPU (fallback)` : LANE_TITLES[key],
     device,
     software,
     softwareUnknown,
@@ -44,6 +48,7 @@ async function runBrowserLane(key: BrowserLaneKey, plan: RunPlan, probe: Browser
     output: result.output,
     cold: plan.coldStart ? { sessionCreateMs: result.phases.sessionCreateMs, firstRunMs: result.phases.firstRunMs, naiveWallClockMs: result.phases.naiveWallClockMs, nextRunsMs: result.phases.nextRunsMs } : null,
     unsynchronised: result.unsynchronised,
+    placement: result.placement ?? null,
   };
 }
 

@@ -9,8 +9,18 @@ import { figuresSchema } from "./figures";
 
 export { STORED_LANES, type StoredLane } from "@/lib/lanes";
 
-export const EXPERIMENT_KINDS = ["latency", "batch-sweep", "serving", "quantization", "roofline", "cost", "threads", "timing-pitfalls", "hybrid-router"] as const;
+export const EXPERIMENT_KINDS = ["latency", "batch-sweep", "serving", "quantization", "roofline", "cost", "threads", "timing-pitfalls", "device-selection", "hybrid-router"] as const;
 export type ExperimentKind = (typeof EXPERIMENT_KINDS)[number];
+
+/** Pages outside the lessons whose experiments store results too: the slug they store under, and their path. */
+export const LAB_PAGES: Readonly<Record<string, string>> = { "lab-your-model": "/lab/your-model" };
+
+/** The slug a page's results are stored under: its lesson's, a lab page's, or "unknown". */
+export function resultSlugOf(pathname: string | null): string {
+  const lesson = /^\/lessons\/([^/]+)/.exec(pathname ?? "")?.[1];
+  if (lesson) return lesson;
+  return Object.entries(LAB_PAGES).find(([, path]) => path === pathname)?.[0] ?? "unknown";
+}
 
 /** Whole request bodies beyond this are refused with 413 before parsing. */
 export const MAX_RESULT_BODY_BYTES = 512 * 1024;

@@ -52,12 +52,15 @@ export function ThreadsExperiment({ model: initialModel = "mlp-wide", batch: ini
   const [saved, setSaved] = useState<SaveState>({ state: "idle" });
   const run = useRun();
   const spec = getModel(model);
+  // Models instructors added to the server's catalogue are server-lane models like the rest: offered here beside the registry's.
+  const uploaded = (capabilities?.models ?? []).filter((m) => m.catalog?.addedBy);
+  const upload = spec ? undefined : uploaded.find((m) => m.id === model);
   const cpu = capabilities?.lanes.find((l) => l.id === "cpu");
   const cores = cpu?.threads?.max ?? null;
   const counts = cores ? threadCounts(cores) : [];
-  const maxBatch = spec?.batchAxis ? spec.maxBatch : 1;
+  const maxBatch = spec ? (spec.batchAxis ? spec.maxBatch : 1) : upload && upload.batchAxis !== null && upload.batchAxis !== undefined ? (upload.maxBatch ?? 1) : 1;
   const build = useMemo(() => (points.length ? scalingChart(points) : null), [points]);
-  if (!spec) return <p className="quiz-error">ThreadsExperiment: unknown model “{model}”.</p>;
+  if (!spec && !upload) return <p className="quiz-error">ThreadsExperiment: unknown model “{model}”.</p>;
 
   const start = async () => {
     setPoints([]);
@@ -111,6 +114,15 @@ export function ThreadsExperiment({ model: initialModel = "mlp-wide", batch: ini
                 {m.title}
               </option>
             ))}
+            {uploaded.length > 0 && (
+              <optgroup label="Added by instructors">
+                {uploaded.map((m) => (
+                  <option key={m.id} value={m.id}>
+                    {m.title ?? m.id} (added by {m.catalog!.addedBy!.name})
+                  </option>
+                ))}
+              </optgroup>
+            )}
           </select>
         </label>{" "}
         <label>

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { serverEnv } from "@/lib/env.server";
 import { HttpError } from "@/lib/http/errors";
 import { isServerLaneId, SERVER_LANE_IDS, type ServerLaneId } from "@/lib/lanes";
+import { type CudaVisibility, hidesEveryGpu, parseCudaVisibleDevices } from "./cuda-visible-devices";
 import { PROBE_INPUT, probeExpected, probeModelBytes } from "./probe-model.server";
 import type { WireLaneInfo } from "./wire";
 
@@ -60,10 +61,15 @@ export function parseNvidiaSmi(output: string): string | null {
   return details ? `${name} (${details})` : name;
 }
 
-/** The GPU the CUDA lane runs on, as the driver names it; onnxruntime-node does not report it. */
-function cudaDeviceName(): string {
+/**
+ * The GPU the CUDA lane runs on, as the driver names it; onnxruntime-node does not report it.
+ * The lane uses CUDA device 0, the first GPU CUDA_VISIBLE_DEVICES exposes; nvidia-smi ignores
+ * that variable and numbers GPUs physically, so it is asked for that GPU by its physical id.
+ */
+function cudaDeviceName(visibility: CudaVisibility): string {
+  const first = visibility.unfiltered ? "0" : (visibility.exposed[0]?.entry ?? "0");
   try {
-    const output = execFileSync("nvidia-smi", ["--query-gpu=name,memory.total,driver_version", "--format=csv,noheader", "-i", "0"], { encoding: "utf8", timeout: 3000 });
+    const output = execFileSync("nvidia-smi", ["--query-gpu=name,memory.total,driver_version", "--format=csv,noheader", "-i", first], { encoding: "utf8", timeout: 3000 });
     return parseNvidiaSmi(output) ?? "CUDA device 0";
   } catch {
     return "CUDA device 0 (nvidia-smi unavailable, so its name is unknown)";
@@ -72,8 +78,10 @@ function cudaDeviceName(): string {
 
 async function detectCuda(): Promise<LaneInfo> {
   const base = { id: "cuda" as const, title: "NVIDIA GPU (onnxruntime-node, CUDA execution provider)", threads: null, notes: [] as string[] };
-  const hidden = process.env.CUDA_VISIBLE_DEVICES !== undefined && process.env.CUDA_VISIBLE_DEVICES.trim() === "";
-  if (hidden) base.notes.push('CUDA_VISIBLE_DEVICES="" hides every GPU from this process');
+  // Not only "": CUDA stops at the first invalid entry, so "-1" or "all" hide every GPU too (see ./cuda-visible-devices.ts).
+  const visibility = parseCudaVisibleDevices(process.env.CUDA_VISIBLE_DEVICES);
+  const hidden = hidesEveryGpu(visibility);
+  if (visibility.value !== null) base.notes.push(`CUDA_VISIBLE_DEVICES=${JSON.stringify(visibility.value)}: ${visibility.summary}`);
   try {
     // logSeverityLevel 3: the failure is reported through `reason`, not as an error line in the server log.
     const session = await InferenceSession.create(probeModelBytes(), { executionProviders: ["cuda"], logSeverityLevel: 3 });
@@ -84,13 +92,13 @@ async function detectCuda(): Promise<LaneInfo> {
     if (got.some((v, i) => Math.abs(v - expected[i]!) > 1e-4)) {
       return { ...base, available: false, reason: `CUDA probe ran but returned wrong values (${got.join(", ")})`, device: null, software: false };
     }
-    return { ...base, available: true, reason: null, device: process.env.CUDA_DEVICE_NAME ?? cudaDeviceName(), software: false };
+    return { ...base, available: true, reason: null, device: process.env.CUDA_DEVICE_NAME ?? cudaDeviceName(visibility), software: false };
   } catch (error) {
     let reason = `onnxruntime-node could not start the CUDA execution provider: ${firstLine(error)}`;
     if (/Failed to load shared library|cannot open shared object/i.test(String(error))) {
       reason += " (the CUDA provider libraries are not installed: onnxruntime-node was installed with onnxruntime-node-install=skip; see docs/decisions/0003-inference-lanes.md)";
     } else if (hidden) {
-      reason += ' (CUDA_VISIBLE_DEVICES="" hides the GPUs)';
+      reason += ` (CUDA_VISIBLE_DEVICES=${JSON.stringify(visibility.value)} hides every GPU: ${visibility.summary})`;
     }
     return { ...base, available: false, reason, device: null, software: null };
   }

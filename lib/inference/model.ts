@@ -41,6 +41,10 @@ export interface InferenceModel {
     license: string;
     source: string;
     evaluation: unknown;
+    /** Set for a model an instructor uploaded (lib/inference/uploads): who, and when. */
+    addedBy?: { name: string; at: string };
+    sha256?: string;
+    sizeBytes?: number;
   };
   /** Checks the file (exists, parses) and throws an HttpError naming the problem. */
   verify?: () => void;

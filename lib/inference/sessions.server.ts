@@ -127,6 +127,11 @@ class RemoteRunner extends BaseRunner {
 /** Each lane's onnxruntime execution provider; null for a lane that is not onnxruntime in this process. The compiler asks for a new lane's entry. */
 const PROVIDERS: Record<LaneId, string | null> = { cpu: "cpu", cuda: "cuda", webgpu: "webgpu", remote: null };
 
+/** The lane's execution provider (onnxruntime-node's short name), or null when it has none in this process. */
+export function executionProviderOf(lane: LaneId): string | null {
+  return PROVIDERS[lane];
+}
+
 export function providerFor(lane: LaneId): string {
   const provider = PROVIDERS[lane];
   if (provider === null) throw new Error(`lane ${lane} has no onnxruntime execution provider`);
@@ -212,6 +217,15 @@ export async function getRunner(model: InferenceModel, lane: LaneInfo, options: 
 export async function createFreshRunner(model: InferenceModel, lane: LaneInfo, options: RunnerOptions = {}): Promise<Runner> {
   const threads = resolveThreads(lane, options.threads);
   return createRunner(`${runnerKey(model, lane.id, threads)}|fresh`, model, lane, threads, options);
+}
+
+/** Releases every cached session of one model (all lanes and thread counts): its file is about to go. */
+export async function releaseRunnersOf(modelId: string): Promise<number> {
+  const prefix = `${modelId}|`;
+  const doomed = [...runners.entries()].filter(([key]) => key.startsWith(prefix));
+  for (const [key] of doomed) runners.delete(key);
+  await Promise.allSettled(doomed.map(async ([, pending]) => (await pending).release()));
+  return doomed.length;
 }
 
 export function runnerCount(): number {

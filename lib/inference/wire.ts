@@ -9,6 +9,7 @@
  * typecheck` (test/types/wire.test-d.ts). See docs/decisions/0011-lane-vocabulary-and-wire-types.md.
  */
 import type { HardwareKind, ServerLaneId } from "@/lib/lanes";
+import type { CudaVisibility } from "./cuda-visible-devices";
 import type { HybridOutcome, HybridPolicy, HybridWorkload, LaneBatching } from "./hybrid-sim";
 import type { TensorSpec } from "./model";
 import type { BenchmarkRequest } from "./schemas";
@@ -46,7 +47,18 @@ export interface WireCapabilityModel extends WireModelDetails {
   /** Built and loadable (npm run models:build). */
   ready: boolean;
   batchAxis: number | null;
-  catalog?: { task: string; variant: string; baseId: string; license: string; source: string; evaluation: unknown };
+  catalog?: {
+    task: string;
+    variant: string;
+    baseId: string;
+    license: string;
+    source: string;
+    evaluation: unknown;
+    /** Present on a model an instructor uploaded: who added it, and when (ISO time). */
+    addedBy?: { name: string; at: string };
+    sha256?: string;
+    sizeBytes?: number;
+  };
 }
 
 /** GET /api/capabilities. */
@@ -271,4 +283,49 @@ export interface WireModelMemory {
   perItemBytes: number;
   /** How it was measured, in words. */
   method: string;
+}
+
+/** How one server lane picks its device (GET /api/devices). */
+export interface WireLaneSelection {
+  lane: ServerLaneId;
+  title: string;
+  available: boolean;
+  software: boolean | null;
+  device: string | null;
+  reason: string | null;
+  /** The onnxruntime execution provider, as onnxruntime names it; null for a lane that is not onnxruntime here. */
+  executionProvider: string | null;
+  /** How the device is chosen, in plain words. */
+  selection: string;
+  /** The environment variables that steer it, with this server's values (null: unset). */
+  variables: Array<{ name: string; value: string | null; effect: string }>;
+}
+
+/** What one CUDA_VISIBLE_DEVICES value exposes: NVIDIA's documented rule, and what a child process's runtime saw. */
+export interface WireCudaProbeRow {
+  value: string | null;
+  rule: CudaVisibility;
+  /** Null when the probe could not run on this machine (WireCudaProbe.reason says why). */
+  observed: { deviceCount: number; devices: string[]; via: string } | { error: string } | null;
+}
+
+export interface WireCudaProbe {
+  canRun: boolean;
+  /** Why the probe cannot run here, in plain words; null when it ran. */
+  reason: string | null;
+  /** Each precondition, checked: the driver library, the CUDA EP binary, a device. */
+  checks: Array<{ name: string; ok: boolean; detail: string }>;
+  /** nvidia-smi's list of physical GPUs (it ignores CUDA_VISIBLE_DEVICES); null without nvidia-smi. */
+  physicalGpus: string[] | null;
+  rows: WireCudaProbeRow[];
+  probedAt: string;
+  /** Probes are cached; a refresh is honoured no earlier than this. */
+  refreshAfter: string;
+}
+
+export interface WireDevices {
+  lanes: WireLaneSelection[];
+  /** The lane this server's /v2 endpoints run on (V2_LANE). */
+  v2Lane: ServerLaneId;
+  cuda: WireCudaProbe;
 }

@@ -61,6 +61,9 @@ function joulesPerInference(modelId: string, batchSize: number, lane: string): R
   };
 }
 
+/** Lesson 8's live router run: its lesson, experiment and model (declared before the table that uses it). */
+const HYBRID_LESSON = { lesson: "hybrid-cpu-gpu-serving", experiment: "hybrid-router", model: "digits-mlp" } as const;
+
 const resolvers = new Map<string, ResultResolver>([
   // A batch sweep stores, per lane, the batch size that reached its highest throughput.
   ["best-batch-size-server-cpu", latest("batch-sweep", "server-cpu", "batchSize")],
@@ -95,6 +98,13 @@ const resolvers = new Map<string, ResultResolver>([
   ["batch-rows-at-top-rate-serving-on-server-cpu", async (userId) => atTopRate(await servingPoints(userId, "on"), (p) => p.meanBatchRows)],
   // Highest served rate with batching on ÷ highest served rate with it off.
   ["served-gain-serving-on-off-server-cpu", servedGain],
+
+  // ── Lesson 8 (hybrid-cpu-gpu-serving): the learner's latest verified live hybrid run of the digit classifier
+  // with lane A on the server CPU, each figure from the server's own benchmark record of the run.
+  // Requests per second the run served across both lanes.
+  ["throughput-hybrid-router-server-cpu", latestInLesson(HYBRID_LESSON, (row) => row.throughput)],
+  // Requests the policy sent to lane B.
+  ["requests-on-b-hybrid-router-server-cpu", latestInLesson(HYBRID_LESSON, (row) => hybridLaneRequests(row, 1))],
 
   // ── Lesson 9 (choosing hardware): the learner's latest stored recommendation (computed by the server from
   // stored runs, lib/experiments/recommend.server.ts); null while it recommends nothing.
@@ -168,6 +178,22 @@ async function wideBatch64Gflops(row: LessonRow): Promise<number | null> {
   const flopsPerItem = getModel("mlp-wide")?.flopsPerItem;
   const itemsPerSecond = (await recordedSweepPoint(row, 64))?.itemsPerSecond;
   return flopsPerItem && typeof itemsPerSecond === "number" && itemsPerSecond > 0 ? (flopsPerItem * itemsPerSecond) / 1e9 : null;
+}
+
+// ── Lesson 8: helpers of the resolvers above.
+
+/** Requests a live hybrid run sent to one lane (0 = A, 1 = B), from the benchmark run the server recorded. */
+async function hybridLaneRequests(row: LessonRow, lane: 0 | 1): Promise<number | null> {
+  if (!row.benchmarkRunId) return null;
+  const run = await db.benchmarkRun.findUnique({ where: { id: row.benchmarkRunId }, select: { results: true } });
+  if (!run?.results) return null;
+  try {
+    const scenario = (JSON.parse(run.results) as { scenario?: { kind?: string; outcome?: { lanes?: Array<{ requests?: unknown }> } } }).scenario;
+    const requests = scenario?.kind === "hybrid" ? scenario.outcome?.lanes?.[lane]?.requests : null;
+    return typeof requests === "number" ? requests : null;
+  } catch {
+    return null;
+  }
 }
 
 // ── Lesson 5: helpers of the resolvers above.

@@ -6,8 +6,8 @@ import { chromium, type BrowserContext, type Page } from "playwright-core";
 /** Debian's Chromium; never a downloaded browser. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-/** Flags verified on this kind of machine (see DESIGN.md): no network chatter, WebGPU on SwiftShader. */
-const baseArgs = [
+/** Flags verified on this kind of machine (see DESIGN.md): no network chatter, WebGPU on SwiftShader. Shared with scripts/audit. */
+export const baseArgs = [
   "--no-sandbox",
   "--no-first-run",
   "--disable-background-networking",

@@ -21,7 +21,8 @@ export default async function setup(project: TestProject) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "inference-lab-e2e-"));
   const databaseUrl = `file:${path.join(dataDir, "e2e.db")}`;
   migrate(databaseUrl);
-  const server = await startServer(databaseUrl, await freePort());
+  // Uploaded models go to the test's own folder, never the project's data/models.
+  const server = await startServer(databaseUrl, await freePort(), { MODELS_DIR: path.join(dataDir, "models") });
   project.provide("baseUrl", server.baseUrl);
 
   return async () => {

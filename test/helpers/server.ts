@@ -111,6 +111,10 @@ const PROJECT_SETTINGS = [
   "V2_LANE",
   "BENCHMARK_QUEUE_SIZE",
   "BENCHMARK_TIME_CAP_MS",
+  "MODELS_DIR",
+  "MODEL_UPLOAD_MAX_BYTES",
+  "MODEL_CHECK_TIMEOUT_MS",
+  "MODEL_CHECK_MEMORY_MB",
   "NODE_ENV",
   // Set by Vitest; libraries read them as "relax for tests" (better-auth skipped its Origin check).
   "TEST",

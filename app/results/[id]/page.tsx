@@ -5,6 +5,7 @@ import { fmt } from "@/lib/experiments/format";
 import type { Recommendation } from "@/lib/experiments/recommend";
 import { RecommendationAnswer } from "@/lib/experiments/recommendation-view";
 import { RECOMMENDATION_EXPERIMENT } from "@/lib/experiments/recommend.server";
+import { LAB_PAGES } from "@/lib/experiments/schema";
 import { loadResultGroup } from "@/lib/experiments/store.server";
 import { STORED_LANE_TITLES } from "@/lib/lanes";
 
@@ -17,14 +18,21 @@ export default async function ResultPage({ params }: { params: Promise<{ id: str
   const group = await loadResultGroup(id);
   if (!group || group.length === 0) notFound();
   const first = group[0]!;
+  const labPath = LAB_PAGES[first.lessonSlug];
+  const ownModel = first.results.ownModel as { name: string; sizeBytes: number; sha256: string } | undefined;
   return (
     <article className="lesson-body">
       <h1>
-        {first.experiment} experiment: {first.modelId}
+        {first.experiment} experiment: {ownModel ? ownModel.name : first.modelId}
       </h1>
       <p className="lead">
-        Stored {new Date(first.createdAt).toUTCString()} from the lesson <Link href={`/lessons/${first.lessonSlug}`}>{first.lessonSlug}</Link>.
+        Stored {new Date(first.createdAt).toUTCString()} from {labPath ? <Link href={labPath}>{labPath}</Link> : <>the lesson <Link href={`/lessons/${first.lessonSlug}`}>{first.lessonSlug}</Link></>}.
       </p>
+      {ownModel && (
+        <p data-testid="own-model-identity">
+          A learner&apos;s own model, identified by its name, size ({ownModel.sizeBytes.toLocaleString("en-US")} bytes) and SHA-256 <code>{ownModel.sha256}</code>; its bytes never left their browser.
+        </p>
+      )}
       {(first.experiment as string) === RECOMMENDATION_EXPERIMENT && first.results.recommendation ? <RecommendationAnswer recommendation={first.results.recommendation as Recommendation} /> : null}
       <table className="result-table" data-testid="stored-result">
         <caption>One row per lane; latency in milliseconds, throughput in items per second (steady state)</caption>

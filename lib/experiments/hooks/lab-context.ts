@@ -5,6 +5,7 @@ import type { BrowserRuntimeSizes } from "@/lib/browser/builds";
 import { probeBrowser, type BrowserProbe } from "@/lib/browser/probe";
 import type { WireCapabilities } from "@/lib/inference/wire";
 import { errorText } from "../api";
+import { resultSlugOf } from "../schema";
 import { type Capabilities, type LaneKey, laneStatus } from "../lanes";
 
 /*
@@ -16,6 +17,9 @@ import { type Capabilities, type LaneKey, laneStatus } from "../lanes";
 let capabilitiesPromise: Promise<Capabilities> | null = null;
 let probePromise: Promise<BrowserProbe> | null = null;
 let runtimePromise: Promise<BrowserRuntimeSizes | null> | null = null;
+
+/** The lesson slug of a page outside /lessons/. */
+export const UNKNOWN_LESSON = "unknown";
 
 /** Server lanes and the browser's abilities, asked once per page however many experiments it holds. */
 export function useLabContext() {
@@ -46,7 +50,7 @@ export function useLabContext() {
     };
   }, []);
   const pathname = usePathname();
-  const lessonSlug = /^\/lessons\/([^/]+)/.exec(pathname ?? "")?.[1] ?? "unknown";
+  const lessonSlug = resultSlugOf(pathname);
   const status = useCallback((key: LaneKey, modelId: string) => laneStatus(key, modelId, capabilities, capabilitiesError, probe), [capabilities, capabilitiesError, probe]);
   return { capabilities, probe, runtime, lessonSlug, status };
 }

@@ -6,7 +6,7 @@ import type { LaneKey, LaneOutcome, LaneResult, LaneStatus, RunPlan } from "../l
 import { pageEnvironment, saveRun, type SaveState } from "../records";
 import { type LanesProgress, runLanes } from "../run-lanes";
 import { MAX_RUNS_PER_SAVE, type ExperimentKind, type LaneRunRecord } from "../schema";
-import { useLabContext } from "./lab-context";
+import { UNKNOWN_LESSON, useLabContext } from "./lab-context";
 import { useRun } from "./run";
 
 /** What a run's measuring gets besides the chosen lanes. */
@@ -67,7 +67,8 @@ export function useLaneRuns<R>(options: LaneRunsOptions<R> & ({ plan: () => RunP
     if (!result) return;
     setOutcomes(result);
     const finished = result.flatMap((o) => (o.ok ? [o.result] : []));
-    if (finished.length > 0) {
+    // Results are stored per lesson; on a page outside the lessons (/devices) they are exported, not stored.
+    if (finished.length > 0 && lessonSlug !== UNKNOWN_LESSON) {
       setSaved({ state: "saving" });
       setSaved(await saveRun(lessonSlug, experiment, finished.slice(0, MAX_RUNS_PER_SAVE).map((r) => record(r, finished)), pageEnvironment(probe)));
     }

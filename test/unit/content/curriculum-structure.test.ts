@@ -188,6 +188,34 @@ describe.skipIf(slugs.length === 0)("every lesson", () => {
     }
   });
 
+  // Issue 15's "every lesson has": a live experiment with a prediction before it, its own figure, the myths,
+  // pitfalls and takeaways sections, and a references list matching what the prose cites.
+  it.each(slugs)("%s has a predicted experiment, its own figure, myths, pitfalls, takeaways and references", async (slug) => {
+    const lesson = (await compileLesson(slug))!;
+    const mdx = read(path.join(lessonsDir, slug, "index.mdx"));
+    expect(lesson.experimentCount, "live experiments").toBeGreaterThanOrEqual(1);
+    const firstPredict = mdx.search(/<[A-Z]\w*Predict\w*[\s/>]|<Predict\w*[\s/>]/);
+    expect(firstPredict, "a predict-first step (a component whose name contains Predict)").toBeGreaterThanOrEqual(0);
+    expect(/<[A-Z]\w*Experiment[\s/>]/.test(mdx.slice(firstPredict)), "an experiment after the prediction").toBe(true);
+    const figures = [...mdx.matchAll(/^import \{ (\w*Figure) \} from "\.\/(\w+)";?$/gm)];
+    expect(figures.length, "a figure component of the lesson's own").toBeGreaterThanOrEqual(1);
+    for (const [, name, file] of figures) {
+      expect(mdx, `<${name} /> is rendered`).toMatch(new RegExp(`<${name}[\\s/>]`));
+      expect(read(path.join(lessonsDir, slug, `${file}.tsx`)), `${file}.tsx draws an SVG`).toMatch(/<svg[\s>]/);
+    }
+    const headings = lesson.toc.filter((entry) => entry.depth === 2).map((entry) => entry.title);
+    for (const heading of [/[Mm]yth/, /^Common pitfalls$/, /^Key takeaways$/, /^References$/]) expect(headings.some((title) => heading.test(title)), `a "${heading.source}" section`).toBe(true);
+    const [body, references] = mdx.split(/^## References$/m);
+    const listed = [...references!.matchAll(/^(\d+)\. /gm)].map((m) => Number(m[1]));
+    expect(listed.length, "numbered references").toBeGreaterThanOrEqual(1);
+    const cited = new Set([...body!.matchAll(/\[(\d+)\](?!\()/g)].map((m) => Number(m[1])));
+    for (const n of cited) expect(listed, `[${n}] is cited but not listed`).toContain(n);
+    for (const n of listed) expect(cited.has(n), `[${n}] is listed but never cited`).toBe(true);
+    for (const entry of references!.split(/^\d+\. /m).filter((text) => /https?:\/\//.test(text))) {
+      expect(entry, `a web reference says when it was read: ${entry.slice(0, 60)}`).toMatch(/accessed\s+(?:\d{1,2}\s+\w+\s+\d{4}|\d{4}-\d{2}-\d{2})/);
+    }
+  });
+
   it.each(slugs)("%s links only to lessons, glossary terms and pages that exist", (slug) => {
     const problems: string[] = [];
     for (const file of lessonFiles(slug)) {
