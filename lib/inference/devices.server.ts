@@ -106,7 +106,7 @@ async function cudaChecks(): Promise<{ checks: WireCudaProbe["checks"]; physical
         detail: provider ?? `not in ${providerDirs.join(", ") || "onnxruntime-node's bin folder"}: onnxruntime-node was installed with onnxruntime-node-install=skip, which leaves the CUDA provider out (README, "CUDA on a GPU server")`,
       },
       {
-        name: "an NVIDIA GPU",
+        name: "NVIDIA GPU",
         ok: (physicalGpus?.length ?? 0) > 0 || (physicalGpus === null && deviceNodes),
         detail: physicalGpus ? (physicalGpus.length ? physicalGpus.join("; ") : "nvidia-smi -L lists no GPU") : deviceNodes ? "nvidia-smi is missing, but /dev/nvidia0 exists" : `no device: ${smi.ok ? "" : smi.error}, and there is no /dev/nvidia0`,
       },
@@ -181,7 +181,7 @@ async function probeCuda(): Promise<WireCudaProbe> {
   }
   return {
     canRun: failed.length === 0,
-    reason: failed.length ? failed.map((c) => `no ${c.name}: ${c.detail}`).join("; ") : null,
+    reason: failed.length ? failed.map((c) => `${c.name} is missing (${c.detail})`).join("; ") : null,
     checks,
     physicalGpus,
     rows,

@@ -17,6 +17,8 @@ export interface ProfilePoint {
   meanMs: number;
   p50Ms?: number | null;
   p99Ms?: number | null;
+  /** The slowest call measured: draws never exceed it (a lognormal's tail past p99 is a guess, the maximum was seen). */
+  maxMs?: number | null;
 }
 
 /** A lane's measured service time per batch size for one model, and where it came from. */
@@ -263,9 +265,11 @@ function serviceSampler(profile: LaneProfile, variability: ServiceVariability, r
     }
     return found;
   };
+  const hasMax = profile.points.every((p) => p.maxMs !== undefined && p.maxMs !== null && p.maxMs > 0);
+  const ceiling = hasMax ? serviceTable({ ...profile, points: profile.points.map((p) => ({ ...p, meanMs: p.maxMs! })) }) : () => Infinity;
   return (batch) => {
     const { median, sigma } = shapeOf(batch);
-    return sigma === 0 ? median : median * Math.exp(sigma * normal());
+    return sigma === 0 ? median : Math.min(ceiling(batch), median * Math.exp(sigma * normal()));
   };
 }
 
@@ -634,7 +638,7 @@ export function differencePercent(simulated: number, measured: number): number |
  * it): each batch's mean call time, which sets how busy the lane is, and its
  * p99, which sets how far a call's time strays.
  */
-export function profileFromSweep(points: ReadonlyArray<{ batch: number; latencyMs: { mean: number; p50: number; p99: number } }>, meta: Omit<LaneProfile, "points">): LaneProfile {
+export function profileFromSweep(points: ReadonlyArray<{ batch: number; latencyMs: { mean: number; p50: number; p99: number; max?: number } }>, meta: Omit<LaneProfile, "points">): LaneProfile {
   const usable = points.filter((p) => p.latencyMs.mean > 0 && Number.isFinite(p.latencyMs.mean)).sort((a, b) => a.batch - b.batch);
-  return { ...meta, points: usable.map((p) => ({ batch: p.batch, meanMs: p.latencyMs.mean, p50Ms: Number.isFinite(p.latencyMs.p50) && p.latencyMs.p50 > 0 ? p.latencyMs.p50 : null, p99Ms: Number.isFinite(p.latencyMs.p99) && p.latencyMs.p99 > 0 ? p.latencyMs.p99 : null })) };
+  return { ...meta, points: usable.map((p) => ({ batch: p.batch, meanMs: p.latencyMs.mean, p50Ms: Number.isFinite(p.latencyMs.p50) && p.latencyMs.p50 > 0 ? p.latencyMs.p50 : null, p99Ms: Number.isFinite(p.latencyMs.p99) && p.latencyMs.p99 > 0 ? p.latencyMs.p99 : null, maxMs: p.latencyMs.max !== undefined && Number.isFinite(p.latencyMs.max) && p.latencyMs.max > 0 ? p.latencyMs.max : null })) };
 }

@@ -2,7 +2,7 @@ import "server-only";
 import { generateFeeds } from "./inputs.server";
 import { type Contention, drawSchedule, LAG_PROBABILITIES, type HybridOutcome, type HybridPolicy, type HybridWorkload, type LaneBatching, type LaneProfile, LaneQueue, outcomeOf, type QueuedRequest, routeRequest } from "./hybrid-sim";
 import type { Runner } from "./sessions.server";
-import { AbortedError, median, percentileSorted, round, summarize } from "./stats";
+import { AbortedError, percentileSorted, round, summarize } from "./stats";
 import type { Feeds } from "./tensors.server";
 import type { HybridResult } from "./wire";
 
@@ -61,33 +61,38 @@ async function closedLoopMean(runner: Runner, feeds: Feeds, ms: number, signal?:
   return (performance.now() - started) / Math.max(1, calls);
 }
 
-const HELD_PROBE_CALLS = 7;
+const HELD_PROBE_MS = 300;
+
+/** Ticks of a 1 ms interval timer while `work` runs: how often the event loop got a turn. */
+async function ticksDuring(work: () => Promise<void>): Promise<number> {
+  let ticks = 0;
+  const ticker = setInterval(() => (ticks += 1), 1);
+  try {
+    await work();
+  } finally {
+    clearInterval(ticker);
+  }
+  return ticks;
+}
 
 /**
- * Whether a lane's calls hold Node's event loop: a setImmediate queued as a
- * call starts fires at once when the call runs on a worker thread, and only
- * when it returns when the call runs on the main thread. The median over a few
- * calls of (time until it fired) ÷ (call time).
+ * Whether a lane's calls hold Node's event loop: a 1 ms timer's ticks while
+ * the lane runs back to back, against its ticks over as long with nothing
+ * running (so a machine busy with other work does not count against the lane).
+ * A lane on a worker thread leaves the loop its turns; one that runs on the
+ * main thread takes them for each call's length.
  */
 async function heldShare(runner: Runner, feeds: Feeds, signal?: AbortSignal): Promise<{ share: number; callMs: number }> {
-  const shares: number[] = [];
-  const calls: number[] = [];
-  for (let i = 0; i < HELD_PROBE_CALLS; i += 1) {
-    throwIfAborted(signal);
-    let firedAt = -1;
-    const t0 = performance.now();
-    setImmediate(() => (firedAt = performance.now()));
-    await runner.run(feeds);
-    const t1 = performance.now();
-    if (firedAt < 0) await new Promise((resolve) => setImmediate(resolve));
-    shares.push(firedAt < 0 || firedAt >= t1 ? 1 : (firedAt - t0) / Math.max(1e-6, t1 - t0));
-    calls.push(t1 - t0);
-  }
-  return { share: median(shares) ?? 0, callMs: median(calls) ?? 0 };
+  const idle = await ticksDuring(() => new Promise((resolve) => setTimeout(resolve, HELD_PROBE_MS)));
+  let callMs = 0;
+  const busy = await ticksDuring(async () => {
+    callMs = await closedLoopMean(runner, feeds, HELD_PROBE_MS, signal);
+  });
+  return { share: idle > 0 ? Math.max(0, Math.min(1, 1 - busy / idle)) : 0, callMs };
 }
 
 /** A lane holds the host when its calls keep the event loop this much of their length, and are long enough to matter. */
-const BLOCKING_SHARE = 0.8;
+const BLOCKING_SHARE = 0.6;
 const BLOCKING_MIN_CALL_MS = 1;
 
 export interface MeasuredContention extends Contention {

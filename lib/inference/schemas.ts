@@ -77,6 +77,7 @@ export const laneProfileSchema = z
             meanMs: z.number().positive("must be more than 0 ms").max(60_000),
             p50Ms: z.number().positive().max(60_000).nullable().optional(),
             p99Ms: z.number().positive().max(60_000).nullable().optional(),
+            maxMs: z.number().positive().max(600_000).nullable().optional(),
           })
           .strict(),
       )

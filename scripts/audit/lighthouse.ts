@@ -8,16 +8,43 @@
  *   npm run audit:lighthouse -- --desktop       # desktop preset
  *   npm run audit:lighthouse -- --lessons=batching
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import * as chromeLauncher from "chrome-launcher";
-import lighthouse from "lighthouse";
-import desktopConfig from "lighthouse/core/config/desktop-config.js";
+import { execFile } from "node:child_process";
+import { createRequire } from "node:module";
+import type { Result as LighthouseResult } from "lighthouse";
 import { baseArgs, chromiumPath } from "../../test/e2e/browser";
 import { freePort, migrate, startServer, stopServer } from "../../test/helpers/server";
 
 const DEFAULT_LESSONS = ["cpu-or-gpu", "batching"];
+
+const lighthouseCli = path.join(path.dirname(createRequire(import.meta.url).resolve("lighthouse/package.json")), "cli", "index.js");
+
+/**
+ * Lighthouse's CLI in plain Node, not inside this tsx process: tsx's transform
+ * adds helpers to functions that Lighthouse serialises and runs in the page,
+ * where they do not exist. The CLI launches Chromium itself (a fresh profile), with our flags.
+ */
+function runLighthouse(url: string, output: string, desktop: boolean): Promise<LighthouseResult> {
+  const args = [
+    lighthouseCli,
+    url,
+    "--output=json",
+    `--output-path=${output}`,
+    "--only-categories=performance,accessibility",
+    "--quiet",
+    // --headless=new keeps Chromium's full renderer (the old headless mode skews paint timings).
+    `--chrome-flags=${[...baseArgs, "--headless=new", "--disable-gpu"].join(" ")}`,
+    ...(desktop ? ["--preset=desktop"] : []),
+  ];
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, args, { env: { ...process.env, CHROME_PATH: chromiumPath }, timeout: 240_000, maxBuffer: 16 * 1024 * 1024 }, (error, _stdout, stderr) => {
+      if (error) return reject(new Error(`lighthouse failed on ${url}: ${error.message}\n${stderr}`));
+      resolve(JSON.parse(readFileSync(output, "utf8")) as LighthouseResult);
+    });
+  });
+}
 
 function option(name: string): string | undefined {
   return process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -41,21 +68,12 @@ async function main() {
   migrate(database);
   const port = await freePort();
   const server = await startServer(database, port);
-  const chrome = await chromeLauncher.launch({
-    chromePath: chromiumPath,
-    userDataDir: path.join(dir, "profile"),
-    // --headless=new keeps Chromium's full renderer (the old headless mode skews paint timings).
-    chromeFlags: [...baseArgs, "--headless=new", "--disable-gpu"],
-    logLevel: "silent",
-  });
   const rows: Row[] = [];
   let version = "?";
   try {
     for (const lesson of lessons) {
       const url = `${server.baseUrl}/lessons/${lesson}`;
-      const result = await lighthouse(url, { port: chrome.port, output: "json", logLevel: "error", onlyCategories: ["performance", "accessibility"] }, desktop ? desktopConfig : undefined);
-      if (!result) throw new Error(`Lighthouse returned nothing for ${url}`);
-      const { lhr } = result;
+      const lhr = await runLighthouse(url, path.join(dir, `${lesson}.json`), desktop);
       version = lhr.lighthouseVersion;
       if (lhr.runtimeError) throw new Error(`Lighthouse could not audit ${url}: ${lhr.runtimeError.message}`);
       const score = (id: string) => (lhr.categories[id]?.score === null || lhr.categories[id]?.score === undefined ? null : Math.round(lhr.categories[id]!.score! * 100));
@@ -70,7 +88,6 @@ async function main() {
       rows.push({ lesson, performance: score("performance"), accessibility: score("accessibility"), lcpMs: numeric("largest-contentful-paint"), tbtMs: numeric("total-blocking-time"), cls: numeric("cumulative-layout-shift"), failing });
     }
   } finally {
-    await chrome.kill();
     await stopServer(server);
     rmSync(dir, { recursive: true, force: true });
   }
