@@ -110,14 +110,14 @@ describe("quiz and progress in a real browser", () => {
     expect(await page.getByTestId("quiz-feedback").innerText()).toMatch(/You answered 80; expected 67\.1 ± 2%\. 4096 × 4096/);
 
     await page.reload();
-    await expect.poll(() => page.getByTestId("quiz-previous").innerText()).toBe("Your best so far: 2.33 of 9 (1 attempt).");
-    await expect.poll(() => page.getByTestId("lesson-progress").innerText()).toContain("Best quiz score: 26%");
+    await expect.poll(() => page.getByTestId("quiz-previous").innerText(), { timeout: 15_000 }).toBe("Your best so far: 2.33 of 9 (1 attempt).");
+    await expect.poll(() => page.getByTestId("lesson-progress").innerText(), { timeout: 15_000 }).toContain("Best quiz score: 26%");
     // Scrolled to the end of the lesson → read.
     await page.getByTestId("lesson-progress").scrollIntoViewIfNeeded();
-    await expect.poll(() => page.getByTestId("progress-read").innerText()).toBe("✓ Read");
+    await expect.poll(() => page.getByTestId("progress-read").innerText(), { timeout: 15_000 }).toBe("✓ Read");
 
     await page.goto(baseUrl);
-    await expect.poll(() => page.getByTestId("progress-cpu-or-gpu").innerText()).toMatch(/✓ Read[\s\S]*Best quiz score: 26%/);
+    await expect.poll(() => page.getByTestId("progress-cpu-or-gpu").innerText(), { timeout: 15_000 }).toMatch(/✓ Read[\s\S]*Best quiz score: 26%/);
     await expect.poll(() => page.getByTestId("progress-latency-is-a-distribution").innerText()).toMatch(/Not read yet[\s\S]*Best quiz score: —/);
   });
 
@@ -130,10 +130,10 @@ describe("quiz and progress in a real browser", () => {
       await page.getByLabel("Password").fill("learner password");
       await page.getByRole("button", { name: "Sign in" }).click();
       await page.waitForURL(`${baseUrl}/`);
-      await expect.poll(() => page.getByTestId("progress-cpu-or-gpu").innerText()).toMatch(/✓ Read[\s\S]*Best quiz score: 26%/);
+      await expect.poll(() => page.getByTestId("progress-cpu-or-gpu").innerText(), { timeout: 15_000 }).toMatch(/✓ Read[\s\S]*Best quiz score: 26%/);
       expect(await page.getByTestId("signed-in-as").innerText()).toBe("learner");
       await page.getByRole("button", { name: "Sign out" }).click();
-      await expect.poll(() => page.getByRole("link", { name: "Sign in" }).count()).toBe(1);
+      await expect.poll(() => page.getByRole("link", { name: "Sign in" }).count(), { timeout: 15_000 }).toBe(1);
       expect(await page.getByTestId("progress-cpu-or-gpu").count()).toBe(0);
     } finally {
       await other.close();
