@@ -77,7 +77,7 @@ export interface OnnxInspection {
   /** Graph inputs that are not initializers: what a caller must feed. */
   inputs: TensorSignature[];
   outputs: TensorSignature[];
-  /** Every symbolic dimension name used by an input or output, in order of first use. */
+  /** Every symbolic dimension name the inputs use, in order of first use: what a caller sets (outputs' follow). */
   symbolicDims: string[];
   /** The symbolic dimension that looks like the batch (named so, or first in every input), if any. */
   batchDim: string | null;
@@ -310,10 +310,25 @@ function broadcast(shapes: ReadonlyArray<readonly number[]>): number[] | undefin
 
 function inferredShape(n: onnx.INodeProto, shapeOf: (name: string) => number[] | undefined): number[] | undefined {
   const op = n.opType ?? "";
+  // Some exporters (Paddle's) store weights as Constant nodes rather than initializers.
+  if (op === "Constant") {
+    const value = n.attribute?.find((x) => x.name === "value")?.t;
+    return value ? dimsOf(value) : undefined;
+  }
   const inputs = (n.input ?? []).filter((name) => name !== "").map(shapeOf);
   const [a, b] = inputs;
   if (SAME_SHAPE_OPS.has(op)) return a;
   if (BROADCAST_OPS.has(op)) return inputs.every((s) => s) ? broadcast(inputs as number[][]) : undefined;
+  if ((op === "GlobalAveragePool" || op === "GlobalMaxPool") && a) return [a[0]!, a[1]!, ...a.slice(2).map(() => 1)];
+  if (op === "Flatten" && a) {
+    const axis = toNumber(n.attribute?.find((x) => x.name === "axis")?.i ?? 1);
+    const at = axis < 0 ? a.length + axis : axis;
+    return [product(a.slice(0, at)), product(a.slice(at))];
+  }
+  if ((op === "MaxPool" || op === "AveragePool") && a && a.length >= 3) {
+    const kernel = n.attribute?.find((x) => x.name === "kernel_shape")?.ints?.map(toNumber);
+    return kernel ? windowedShape(n, a, kernel, a[1]!) : undefined;
+  }
   if (!a || !b) return undefined;
   if (op === "MatMul" || op === "MatMulInteger") {
     if (a.length < 1 || b.length < 1) return undefined;
@@ -330,26 +345,30 @@ function inferredShape(n: onnx.INodeProto, shapeOf: (name: string) => number[] |
     if (a.length !== 2 || b.length !== 2) return undefined;
     return [toNumber(transA ?? 0) ? a[1]! : a[0]!, toNumber(transB ?? 0) ? b[0]! : b[1]!];
   }
-  if (op === "Conv" && a.length >= 3 && b.length === a.length) {
-    const attr = (name: string) => n.attribute?.find((x) => x.name === name)?.ints?.map(toNumber);
-    if (n.attribute?.some((x) => x.name === "auto_pad" && x.s && new TextDecoder().decode(x.s) !== "NOTSET")) return undefined;
-    const spatial = a.length - 2;
-    const strides = attr("strides") ?? Array(spatial).fill(1);
-    const dilations = attr("dilations") ?? Array(spatial).fill(1);
-    const pads = attr("pads") ?? Array(spatial * 2).fill(0);
-    const kernel = b.slice(2);
-    const sizes = kernel.map((k, i) => Math.floor((a[i + 2]! + pads[i]! + pads[i + spatial]! - dilations[i]! * (k - 1) - 1) / strides[i]!) + 1);
-    return [a[0]!, b[0]!, ...sizes];
-  }
+  if (op === "Conv" && a.length >= 3 && b.length === a.length) return windowedShape(n, a, b.slice(2), b[0]!);
   return undefined;
+}
+
+/** Output shape of a sliding window (Conv, pooling) with explicit pads; auto_pad other than NOTSET is not inferred. */
+function windowedShape(n: onnx.INodeProto, a: number[], kernel: number[], channels: number): number[] | undefined {
+  const attr = (name: string) => n.attribute?.find((x) => x.name === name)?.ints?.map(toNumber);
+  if (n.attribute?.some((x) => x.name === "auto_pad" && x.s && new TextDecoder().decode(x.s) !== "NOTSET")) return undefined;
+  if (n.attribute?.some((x) => x.name === "ceil_mode" && toNumber(x.i) !== 0)) return undefined;
+  const spatial = a.length - 2;
+  if (kernel.length !== spatial) return undefined;
+  const strides = attr("strides") ?? Array(spatial).fill(1);
+  const dilations = attr("dilations") ?? Array(spatial).fill(1);
+  const pads = attr("pads") ?? Array(spatial * 2).fill(0);
+  const sizes = kernel.map((k, i) => Math.floor((a[i + 2]! + pads[i]! + pads[i + spatial]! - dilations[i]! * (k - 1) - 1) / strides[i]!) + 1);
+  return [a[0]!, channels, ...sizes];
 }
 
 function estimateFlops(graph: onnx.IGraphProto, inputs: TensorSignature[], symbolicDims: string[], batchDim: string | null, given: Record<string, number>): FlopsEstimate {
   const heavy = (graph.node ?? []).filter((n) => HEAVY_OPS.has(n.opType ?? ""));
+  let nested = false;
+  for (const n of graph.node ?? []) for (const sub of subgraphsOf(n)) walkGraphs(sub, (g) => (nested ||= (g.node ?? []).some((m) => HEAVY_OPS.has(m.opType ?? ""))));
+  if (nested) return { counted: false, reason: "Some matrix products or convolutions sit inside If/Loop/Scan bodies, which run a number of times that depends on the data." };
   if (heavy.length === 0) return { counted: false, reason: "The model has no Conv, MatMul or Gemm, the operators this count covers." };
-  if ((graph.node ?? []).some((n) => subgraphsOf(n).some((g) => (g.node ?? []).some((m) => HEAVY_OPS.has(m.opType ?? ""))))) {
-    return { counted: false, reason: "Some matrix products sit inside If/Loop/Scan bodies, whose repeat count depends on the data." };
-  }
   const dims: Record<string, number> = {};
   for (const name of symbolicDims) {
     const value = given[name] ?? (name === batchDim ? 1 : undefined);
@@ -398,7 +417,7 @@ export function inspectOnnx(bytes: Uint8Array, options: InspectOptions = {}): On
   const initializerNames = new Set((graph.initializer ?? []).map((t) => t.name));
   const inputs = (graph.input ?? []).filter((i) => !initializerNames.has(i.name)).map(signatureOf);
   const outputs = (graph.output ?? []).map(signatureOf);
-  const symbolicDims = [...new Set([...inputs, ...outputs].flatMap((s) => (s.shape ?? []).filter((d): d is string => typeof d === "string")))];
+  const symbolicDims = [...new Set(inputs.flatMap((s) => (s.shape ?? []).filter((d): d is string => typeof d === "string")))];
   const batchDim = findBatchDim(inputs);
 
   const initializers: InitializerInfo[] = [];

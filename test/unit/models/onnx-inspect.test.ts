@@ -83,14 +83,14 @@ describe("inspectOnnx on a well-formed model", () => {
       nodes: [
         node("Conv", ["image", "k"], ["maps"], [intsAttribute("pads", [1, 1, 1, 1]), intsAttribute("strides", [1, 1])]),
         node("Relu", ["maps"], ["activated"]),
-        node("Flatten", ["activated"], ["flat"]),
+        node("Reshape", ["activated", "flat_shape"], ["flat"]),
         node("Gemm", ["flat", "g"], ["logits"]),
       ],
-      initializers: [tensor("k", convWeights, [4, 3, 3, 3]), tensor("g", gemmWeights, [4 * 8 * 8, 10])],
+      initializers: [tensor("k", convWeights, [4, 3, 3, 3]), tensor("g", gemmWeights, [4 * 8 * 8, 10]), tensor("flat_shape", BigInt64Array.from([-1n, 256n]), [2])],
       inputs: [valueInfo("image", DataType.FLOAT, ["N", 3, 8, 8])],
       outputs: [valueInfo("logits", DataType.FLOAT, ["N", 10])],
     });
-    // Flatten's output shape is not inferred statically: the file must record it for a count.
+    // Reshape's output follows from a tensor's values, which the static count does not read: the file must record it.
     const withoutValueInfo = inspected(conv).flops;
     expect(withoutValueInfo.counted).toBe(false);
     if (!withoutValueInfo.counted) expect(withoutValueInfo.reason).toContain('"flat"');
@@ -106,6 +106,27 @@ describe("inspectOnnx on a well-formed model", () => {
       expect(fromFile.byOp).toEqual(fromRun.byOp);
     }
     expect(fromRun.byOp.Conv).toBe(2 * 4 * 8 * 8 * 3 * 3 * 3);
+  });
+
+  it("follows shapes through pooling and Flatten, and agrees with the run-based count", async () => {
+    const bytes = encodeModel({
+      name: "conv-pool",
+      nodes: [
+        node("Conv", ["image", "k"], ["maps"], [intsAttribute("pads", [1, 1, 1, 1])]),
+        node("MaxPool", ["maps"], ["pooled"], [intsAttribute("kernel_shape", [2, 2]), intsAttribute("strides", [2, 2])]),
+        node("Conv", ["pooled", "k2"], ["maps2"]),
+        node("GlobalAveragePool", ["maps2"], ["gap"]),
+        node("Flatten", ["gap"], ["flat"]),
+        node("Gemm", ["flat", "g"], ["logits"]),
+      ],
+      initializers: [tensor("k", Float32Array.from({ length: 8 * 3 * 9 }, (_, i) => Math.sin(i)), [8, 3, 3, 3]), tensor("k2", Float32Array.from({ length: 5 * 8 * 9 }, (_, i) => Math.cos(i)), [5, 8, 3, 3]), tensor("g", Float32Array.from({ length: 50 }, (_, i) => i / 50), [5, 10])],
+      inputs: [valueInfo("image", DataType.FLOAT, ["N", 3, 16, 16])],
+      outputs: [valueInfo("logits", DataType.FLOAT, ["N", 10])],
+    });
+    const fromFile = inspected(bytes).flops;
+    const fromRun = await countFlops(bytes, { image: new ort.Tensor("float32", new Float32Array(3 * 16 * 16), [1, 3, 16, 16]) });
+    expect(fromFile).toMatchObject({ counted: true, flopsPerItem: fromRun.flops, byOp: fromRun.byOp });
+    expect(fromRun.byOp.Conv).toBe(2 * 8 * 16 * 16 * 27 + 2 * 5 * 6 * 6 * 72);
   });
 
   it("counts operators inside If branches and names contrib and custom domains apart", () => {
