@@ -206,12 +206,13 @@ export function HybridRouterExperiment({ model = "digits-mlp", lanes = ["server-
           signal,
         );
         const result = job.results!.scenario as HybridResult;
-        const measured: Contention = result.contention ? { a: result.contention.a, b: result.contention.b, blocking: result.contention.blocking } : contention;
+        const measured: Contention = result.contention ? { a: result.contention.a, b: result.contention.b, blocking: result.contention.blocking, beside: result.contention.beside ?? null } : contention;
         if (result.contention) {
           setSettings((s) => ({ ...s, contentionA: result.contention!.a, contentionB: result.contention!.b }));
           setBlocking(result.contention.blocking);
         }
-        const simulatedOutcome = simulateHybrid({ ...checked.sim, contention: measured, senderLagQuantilesMs: result.ownSenderLagMs?.quantiles });
+        // The simulation of the same schedule, with every effect the server measured before the run.
+        const simulatedOutcome = simulateHybrid({ ...checked.sim, contention: measured, senderLagQuantilesMs: result.ownSenderLagMs?.quantiles, wakeUp: result.contention?.wakeUp ?? null, timerLateQuantilesMs: result.contention?.timerLateMs ?? null });
         setLive({ job, result, simulated: simulatedOutcome });
         setSaved({ state: "saving" });
         setSaved(
@@ -504,10 +505,25 @@ function Comparison({ live }: { live: LiveRun }) {
         {c
           ? `Measured before the run at batch ${c.batch}: lane A ${fmt(c.aloneMs[0])} ms a call alone, ${fmt(c.togetherMs[0])} ms beside lane B; lane B ${fmt(c.aloneMs[1])} ms alone, ${fmt(c.togetherMs[1])} ms beside lane A. ${c.blocking !== null ? `Lane ${c.blocking === 1 ? "B" : "A"}'s calls held the server's event loop ${fmt(c.heldShare[c.blocking] * 100)}% of the time, so nothing else on the server moves while one runs; the simulation models that.` : ""}`
           : "Contention was not measured in this run."}{" "}
+        {c?.wakeUp ? `${wakeUpSentence(c.wakeUp)} ` : ""}
+        {c?.beside && (c.beside[0] > 0 || c.beside[1] > 0) ? `Amid each other's traffic (${fmt(c.besideRates[0])} and ${fmt(c.besideRates[1])} requests/s), lane A's calls ran ${fmt(c.beside[0] * 100)}% slower and lane B's ${fmt(c.beside[1] * 100)}% slower, though they need not overlap: the lanes share cores and caches between calls too. ` : ""}
+        {c?.timerLateMs ? `Batching deadlines: the server's timers fired ${fmt(c.timerLateMs[3]!)} ms late at the median, ${fmt(c.timerLateMs[7]!)} ms at p99. ` : ""}
         The simulation used these, and the sender&apos;s own lateness ({live.result.ownSenderLagMs ? `p50 ${fmt(live.result.ownSenderLagMs.p50)} ms` : "not measured"}), on the same schedule of arrivals.
       </p>
     </>
   );
+}
+
+/** The wake-up cost in one sentence: what a call costs after the longest idle measured, against back to back. */
+function wakeUpSentence(wakeUp: NonNullable<HybridResult["contention"]>["wakeUp"]): string {
+  const parts = wakeUp.flatMap((curves, l) =>
+    curves.map((curve) => {
+      const last = curve.points[curve.points.length - 1];
+      return last ? `lane ${l === 0 ? "A" : "B"} at batch ${curve.batch}: ${fmt(curve.backToBackMs)} ms back to back, ${last.extraMs >= 0 ? "+" : ""}${fmt(last.extraMs)} ms after ${fmt(last.idleMs)} ms idle` : null;
+    }),
+  );
+  const measured = parts.filter((p): p is string => p !== null);
+  return measured.length > 0 ? `A call after its lane sat idle costs more than back to back (threads asleep, cores slowed down): ${measured.join("; ")}.` : "";
 }
 
 function sweepChart(points: Array<{ threshold: number; outcome: HybridOutcome }>) {

@@ -81,6 +81,63 @@ export interface Contention {
    * sent and the other lane's finished call is not seen until it returns.
    */
   blocking?: 0 | 1 | null;
+  /**
+   * How much slower each lane's calls run amid the other lane's traffic, at
+   * the rates the policy sends each, though the calls need not overlap (0.15:
+   * 15%): cores and caches are shared between calls too (an onnxruntime
+   * thread pool spins after its call; SwiftShader's workers evict the cpu
+   * lane's weights). Applies to every call of the lane; null: not measured.
+   */
+  beside?: [number, number] | null;
+}
+
+/**
+ * What a call costs extra after its lane sat idle for `idleMs`: measured, not
+ * assumed. A lane's profile is measured back to back, with its threads spinning
+ * and its caches warm; a lone request in an open-loop run finds them asleep
+ * (on this machine a cpu call of the digits model takes 0.02 ms back to back
+ * and 0.04 ms after 8 ms idle, SwiftShader's 11 ms batch-32 call 16 ms after
+ * 30 ms idle). The live run measures these points before it starts.
+ */
+export interface WakeUpPoint {
+  idleMs: number;
+  extraMs: number;
+}
+
+/** A lane's wake-up cost measured at one batch size: its median call back to back, and the extra after each idle gap. */
+export interface WakeUpCurve {
+  batch: number;
+  backToBackMs: number;
+  /** Ascending idleMs. */
+  points: WakeUpPoint[];
+}
+
+/**
+ * Extra service time of a batch of `batch` items after `idleMs` idle: on each
+ * measured curve, linear between its points from (0 idle, 0 extra), and past
+ * its longest idle that point's extra (the cores are as asleep as they get);
+ * between measured batch sizes, linear; outside them, the nearest size's.
+ */
+export function wakeUpExtraMs(curves: readonly WakeUpCurve[] | null | undefined, batch: number, idleMs: number): number {
+  if (!curves || curves.length === 0 || !(idleMs > 0)) return 0;
+  const at = (curve: WakeUpCurve) => {
+    let lo: WakeUpPoint = { idleMs: 0, extraMs: 0 };
+    for (const point of curve.points) {
+      if (idleMs <= point.idleMs) return lo.extraMs + ((point.extraMs - lo.extraMs) * (idleMs - lo.idleMs)) / Math.max(1e-9, point.idleMs - lo.idleMs);
+      lo = point;
+    }
+    return lo.extraMs;
+  };
+  const first = curves[0]!;
+  if (batch <= first.batch) return at(first);
+  for (let i = 1; i < curves.length; i += 1) {
+    const hi = curves[i]!;
+    if (batch <= hi.batch) {
+      const lo = curves[i - 1]!;
+      return at(lo) + ((at(hi) - at(lo)) * (batch - lo.batch)) / (hi.batch - lo.batch);
+    }
+  }
+  return at(curves[curves.length - 1]!);
 }
 
 /** How one call's service time varies around its profile's mean. */
@@ -104,6 +161,14 @@ export interface HybridSimulation {
    * reports its own (`ownSenderLagMs.quantiles`).
    */
   senderLagQuantilesMs?: number[] | null;
+  /**
+   * How late a batching deadline's timer fires (a live server's setTimeout
+   * wakes after its delay, never on it), as quantiles at LAG_PROBABILITIES;
+   * measured before the live run. Null: deadlines fire on time.
+   */
+  timerLateQuantilesMs?: number[] | null;
+  /** Per lane, what a call costs extra after the lane sat idle, per measured batch size (ascending); null: no wake-up cost. */
+  wakeUp?: [readonly WakeUpCurve[] | null, readonly WakeUpCurve[] | null] | null;
 }
 
 /** What a lane did in one run, simulated or live. */
@@ -512,6 +577,7 @@ export function simulateHybrid(sim: HybridSimulation): HybridOutcome {
   const variability = sim.variability ?? "measured";
   const draw = [0, 1].map((l) => serviceSampler(sim.profiles[l]!, variability, seededRandom(hashString(`service-${l}`, sim.workload.seed)))) as [(b: number) => number, (b: number) => number];
   const slowdown = [1 + (sim.contention?.a ?? 0), 1 + (sim.contention?.b ?? 0)];
+  const beside = [1 + (sim.contention?.beside?.[0] ?? 0), 1 + (sim.contention?.beside?.[1] ?? 0)];
   // When each request reaches its lane: at its arrival, or late by a lag drawn from the live sender's own.
   // Measured lags already include falling behind, so they are drawn independently and the order is by reach.
   let reachMs: Float64Array = schedule.arrivalMs;
@@ -533,6 +599,10 @@ export function simulateHybrid(sim: HybridSimulation): HybridOutcome {
   const running: Array<QueuedRequest[] | null> = [null, null];
   const remaining = [0, 0];
   const wakeAt = [Infinity, Infinity];
+  // When each lane last finished a call: a batch that starts after a gap pays its wake-up cost. Before the first call it has been idle for ever.
+  const lastFinishMs = [-Infinity, -Infinity];
+  const wakeUp = sim.wakeUp ?? [null, null];
+  const timerLate = sim.timerLateQuantilesMs && sim.timerLateQuantilesMs.length === LAG_PROBABILITIES.length ? quantileSampler(sim.timerLateQuantilesMs, seededRandom(hashString("timer-late", sim.workload.seed))) : () => 0;
   let now = 0;
   let nextArrival = 0;
   let lastDone = 0;
@@ -543,12 +613,13 @@ export function simulateHybrid(sim: HybridSimulation): HybridOutcome {
     wakeAt[l] = Infinity;
     if (taken === null) return;
     if ("wakeAtMs" in taken) {
-      wakeAt[l] = taken.wakeAtMs;
+      // Each time the live lane re-arms its timer, the timer is late by its own draw.
+      wakeAt[l] = taken.wakeAtMs + Math.max(0, timerLate());
       return;
     }
     lane.start(now, taken.items);
     running[l] = taken.batch;
-    remaining[l] = draw[l](taken.items);
+    remaining[l] = draw[l](taken.items) * beside[l]! + wakeUpExtraMs(wakeUp[l], taken.items, now - lastFinishMs[l]!);
     batches[l] += 1;
     for (const r of taken.batch) startMs[r.index] = now;
   };
@@ -556,7 +627,9 @@ export function simulateHybrid(sim: HybridSimulation): HybridOutcome {
   const blocking = sim.contention?.blocking ?? null;
   for (;;) {
     // When each busy lane would finish at its current speed (a call that finished while the host was held is seen now).
-    const bothBusy = running[0] !== null && running[1] !== null;
+    // Cores are shared only while both lanes still have work: a call whose work is done but whose return
+    // waits for the host (held by the other lane) no longer slows anyone.
+    const bothBusy = running[0] !== null && running[1] !== null && remaining[0]! > 0 && remaining[1]! > 0;
     const rate0 = bothBusy ? 1 / slowdown[0]! : 1;
     const rate1 = bothBusy ? 1 / slowdown[1]! : 1;
     const done0 = running[0] ? now + Math.max(0, remaining[0]!) / rate0 : Infinity;
@@ -564,12 +637,19 @@ export function simulateHybrid(sim: HybridSimulation): HybridOutcome {
     const arrival = nextArrival < n ? Math.max(now, reachMs[order ? order[nextArrival]! : nextArrival]!) : Infinity;
     // While a blocking lane's call runs, its return is the only thing that can happen.
     const held = blocking !== null && running[blocking] !== null;
-    // Which event comes first: 0/1 a lane's call returns, 2 an arrival, 3/4 a lane's batching deadline.
+    // Which event comes first: 0/1 a lane's call returns, 2 an arrival, 3/4 a lane's batching deadline, 5 (below).
     let which = 0;
     let t = done0;
     if (held) {
       which = blocking;
       t = blocking === 0 ? done0 : done1;
+      // The other lane's work may end first, unseen: an internal event (5) that only changes the blocking lane's speed.
+      const other = blocking === 0 ? 1 : 0;
+      const otherWorkDone = bothBusy ? (other === 0 ? done0 : done1) : Infinity;
+      if (otherWorkDone < t) {
+        which = 5;
+        t = otherWorkDone;
+      }
     } else {
       if (done1 < t) {
         which = 1;
@@ -601,11 +681,16 @@ export function simulateHybrid(sim: HybridSimulation): HybridOutcome {
       busyMs[1] += dt;
     }
     now = t;
+    if (which === 5) {
+      remaining[blocking === 0 ? 1 : 0] = 0;
+      continue;
+    }
     if (which === 0 || which === 1) {
       const l = which as 0 | 1;
       for (const r of running[l]!) doneMs[r.index] = now;
       running[l] = null;
       remaining[l] = 0;
+      lastFinishMs[l] = now;
       lanes[l].finish();
       lastDone = now;
       tryStart(l);

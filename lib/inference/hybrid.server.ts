@@ -1,6 +1,7 @@
 import "server-only";
 import { generateFeeds } from "./inputs.server";
-import { type Contention, drawSchedule, LAG_PROBABILITIES, type HybridOutcome, type HybridPolicy, type HybridWorkload, type LaneBatching, type LaneProfile, LaneQueue, outcomeOf, type QueuedRequest, routeRequest } from "./hybrid-sim";
+import { poissonArrivals } from "./open-loop";
+import { type Contention, drawSchedule, type WakeUpCurve, type WakeUpPoint, LAG_PROBABILITIES, type HybridOutcome, type HybridPolicy, type HybridWorkload, type LaneBatching, type LaneProfile, LaneQueue, outcomeOf, type QueuedRequest, routeRequest, simulateHybrid } from "./hybrid-sim";
 import type { Runner } from "./sessions.server";
 import { AbortedError, percentileSorted, round, summarize } from "./stats";
 import type { Feeds } from "./tensors.server";
@@ -91,6 +92,175 @@ async function heldShare(runner: Runner, feeds: Feeds, signal?: AbortSignal): Pr
   return { share: idle > 0 ? Math.max(0, Math.min(1, 1 - busy / idle)) : 0, callMs };
 }
 
+/** Idle gaps the wake-up cost is measured after (ms): from a busy lane's gaps to a quiet one's. */
+const WAKE_UP_GAPS_MS = [2, 8, 32, 96] as const;
+/** Per gap: calls for this long, and at least WAKE_UP_MIN_CALLS of them (medians of fewer are noise). */
+const WAKE_UP_PHASE_MS = 400;
+const WAKE_UP_MIN_CALLS = 12;
+
+function median(values: number[]): number {
+  return percentileSorted(Float64Array.from(values).sort(), 50);
+}
+
+/**
+ * What a call of `feeds` costs extra after the lane sat idle: median call time
+ * after each idle gap (the gap as it happened: timers wake late), minus the
+ * median back to back. A profile is measured back to back; a lone request in
+ * an open-loop run meets threads that went to sleep and cores that slowed down.
+ */
+export async function measureWakeUp(runner: Runner, feeds: Feeds, batch: number, signal?: AbortSignal): Promise<WakeUpCurve> {
+  const timeCalls = async (gapMs: number): Promise<{ callMs: number; idleMs: number }> => {
+    const calls: number[] = [];
+    const idles: number[] = [];
+    const started = performance.now();
+    let lastDone = performance.now();
+    while (calls.length < WAKE_UP_MIN_CALLS || performance.now() - started < WAKE_UP_PHASE_MS) {
+      throwIfAborted(signal);
+      if (gapMs > 0) await new Promise((resolve) => setTimeout(resolve, gapMs));
+      const t0 = performance.now();
+      await runner.run(feeds);
+      const t1 = performance.now();
+      idles.push(t0 - lastDone);
+      calls.push(t1 - t0);
+      lastDone = t1;
+    }
+    return { callMs: median(calls), idleMs: median(idles) };
+  };
+  const backToBack = await timeCalls(0);
+  const points: WakeUpPoint[] = [];
+  for (const gap of WAKE_UP_GAPS_MS) {
+    const measured = await timeCalls(gap);
+    points.push({ idleMs: round(measured.idleMs), extraMs: round(measured.callMs - backToBack.callMs) });
+  }
+  points.sort((a, b) => a.idleMs - b.idleMs);
+  return { batch, backToBackMs: round(backToBack.callMs), points };
+}
+
+/** How long each lane's calls are timed at their pace, alone and then amid the other lane's traffic. */
+const BESIDE_PHASE_MS = 2000;
+
+interface Call {
+  start: number;
+  end: number;
+}
+
+/** Sends calls of `feeds` on `runner` as Poisson arrivals at `rate` until `stop()`, each after the last returns; when each ran. */
+async function paced(runner: Runner, feeds: Feeds, rate: number, seed: number, stop: () => boolean, signal?: AbortSignal): Promise<Call[]> {
+  const next = poissonArrivals(rate, seed);
+  const started = performance.now();
+  const calls: Call[] = [];
+  while (!stop()) {
+    throwIfAborted(signal);
+    const wait = next() - (performance.now() - started);
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    if (stop()) break;
+    const start = performance.now();
+    await runner.run(feeds);
+    calls.push({ start, end: performance.now() });
+  }
+  return calls;
+}
+
+/** Mean length of the calls that overlapped none of `others` (both in time order). */
+function meanOfCallsAlone(calls: Call[], others: Call[]): number {
+  let sum = 0;
+  let count = 0;
+  let k = 0;
+  for (const call of calls) {
+    while (k < others.length && others[k]!.end < call.start) k += 1;
+    if (k < others.length && others[k]!.start <= call.end) continue;
+    sum += call.end - call.start;
+    count += 1;
+  }
+  return count > 0 ? sum / count : Number.NaN;
+}
+
+/**
+ * How much slower lane `l`'s calls run amid the other lane's traffic, though
+ * not at the same moment: its calls at its own pace for BESIDE_PHASE_MS alone,
+ * then as long with the other lane served at its pace too; the ratio of the
+ * mean call times, less one, over the calls that overlapped no call of the
+ * other lane (overlap is what `a`/`b` and blocking model). The paces are the
+ * rates the policy sends each lane, so this is what the run will meet.
+ */
+export async function measureBesideTraffic(runners: [Runner, Runner], feeds: [Feeds, Feeds], rates: [number, number], signal?: AbortSignal): Promise<[number, number]> {
+  const beside: [number, number] = [0, 0];
+  for (const l of [0, 1] as const) {
+    const o = l === 0 ? 1 : 0;
+    if (!(rates[l] > 0) || !(rates[o] > 0)) continue;
+    const phase = async (withOther: boolean) => {
+      const until = performance.now() + BESIDE_PHASE_MS;
+      const stop = () => performance.now() >= until;
+      const [own, other] = await Promise.all([paced(runners[l], feeds[l], rates[l], 101 + l, stop, signal), withOther ? paced(runners[o], feeds[o], rates[o], 202 + o, stop, signal) : Promise.resolve([])]);
+      return meanOfCallsAlone(own, other);
+    };
+    const alone = await phase(false);
+    const amid = await phase(true);
+    beside[l] = Number.isFinite(alone) && Number.isFinite(amid) && alone > 0 ? Math.max(0, amid / alone - 1) : 0;
+  }
+  return beside;
+}
+
+/**
+ * Requests per second the policy sends each lane, and the size each sees most:
+ * from the mix for the fixed rules; for least expected completion, from a
+ * simulation of the workload on the given profiles (where it sends them
+ * depends on how the queues evolve).
+ */
+export function routedTraffic(scenario: Pick<HybridScenario, "workload" | "policy" | "batching" | "profiles">): { rates: [number, number]; sizes: [number, number] } {
+  const { workload, policy } = scenario;
+  const commonest = (entries: HybridWorkload["mix"]) => (entries.length > 0 ? entries.reduce((a, b) => (b.percent > a.percent ? b : a)).items : 1);
+  if (policy.kind === "least-completion") {
+    if (!scenario.profiles) return { rates: [workload.rate, 0], sizes: [commonest(workload.mix), commonest(workload.mix)] };
+    const sim = simulateHybrid({ profiles: scenario.profiles, workload: { ...workload, requests: Math.min(workload.requests, 5000) }, policy, batching: scenario.batching, variability: "fixed" });
+    const share = (l: 0 | 1) => sim.lanes[l].requests / Math.max(1, sim.requests);
+    const meanItems = (l: 0 | 1) => Math.max(1, Math.round(sim.lanes[l].items / Math.max(1, sim.lanes[l].requests)));
+    return { rates: [workload.rate * share(0), workload.rate * share(1)], sizes: [meanItems(0), meanItems(1)] };
+  }
+  const onLane = (l: 0 | 1) => workload.mix.filter((m) => (policy.kind === "all-a" ? l === 0 : policy.kind === "all-b" ? l === 1 : (m.items > policy.threshold ? 1 : 0) === l));
+  const rate = (l: 0 | 1) => (workload.rate * onLane(l).reduce((sum, m) => sum + m.percent, 0)) / 100;
+  return { rates: [rate(0), rate(1)], sizes: [commonest(onLane(0)), commonest(onLane(1))] };
+}
+
+/** Timers set to measure how late a deadline fires. */
+const TIMER_PROBES = 300;
+
+/**
+ * How late setTimeout fires on this server, at LAG_PROBABILITIES, for delays
+ * spread over a batching window as the live lanes arm them (a deadline is
+ * re-armed at every arrival, so its delay is anything up to maxWaitMs).
+ */
+export async function measureTimerLateness(maxWaitMs: number, signal?: AbortSignal): Promise<number[]> {
+  const late: number[] = [];
+  for (let i = 0; i < TIMER_PROBES; i += 1) {
+    throwIfAborted(signal);
+    const delay = (maxWaitMs * (i + 0.5)) / TIMER_PROBES;
+    const armed = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    late.push(Math.max(0, performance.now() - armed - delay));
+  }
+  const sorted = Float64Array.from(late).sort();
+  return LAG_PROBABILITIES.map((p) => round(percentileSorted(sorted, p * 100)));
+}
+
+/**
+ * The batch sizes lane `l` may be handed under this policy: a threshold splits
+ * the mix's sizes between the lanes, all-a and all-b use one lane, least
+ * completion may send any size to either; with batching, any total up to the
+ * lane's max batch (its ends are measured, sizes between interpolated).
+ */
+export function wakeUpSizes(policy: HybridPolicy, mix: HybridWorkload["mix"], batching: LaneBatching | null, l: 0 | 1): number[] {
+  const routed = [...new Set(mix.map((m) => m.items))].filter((items) => {
+    if (policy.kind === "all-a") return l === 0;
+    if (policy.kind === "all-b") return l === 1;
+    if (policy.kind === "threshold") return (items > policy.threshold ? 1 : 0) === l;
+    return true;
+  });
+  if (routed.length === 0) return [];
+  const sizes = batching ? [Math.min(...routed), batching.maxBatch] : routed;
+  return [...new Set(sizes)].sort((a, b) => a - b);
+}
+
 /** A lane holds the host when its calls keep the event loop this much of their length, and are long enough to matter. */
 const BLOCKING_SHARE = 0.6;
 const BLOCKING_MIN_CALL_MS = 1;
@@ -167,7 +337,24 @@ export async function runHybrid(runners: [Runner, Runner], scenario: HybridScena
       aloneMs: [round(measured.aloneMs[0]), round(measured.aloneMs[1])],
       togetherMs: [round(measured.togetherMs[0]), round(measured.togetherMs[1])],
       heldShare: [round(measured.heldShare[0]), round(measured.heldShare[1])],
+      wakeUp: [[], []],
+      timerLateMs: null,
+      beside: [0, 0],
+      besideRates: [0, 0],
     };
+    const traffic = routedTraffic(scenario);
+    if (traffic.rates[0] > 0 && traffic.rates[1] > 0) {
+      hooks.onProgress?.(0, "measuring how each lane runs amid the other's traffic");
+      const beside = await measureBesideTraffic(runners, [caches[0].get(traffic.sizes[0]), caches[1].get(traffic.sizes[1])], traffic.rates, signal);
+      contention.beside = [round(beside[0]), round(beside[1])];
+      contention.besideRates = [round(traffic.rates[0]), round(traffic.rates[1])];
+    }
+    const window = Math.max(scenario.batching[0]?.maxWaitMs ?? 0, scenario.batching[1]?.maxWaitMs ?? 0);
+    if (window > 0) contention.timerLateMs = await measureTimerLateness(window, signal);
+    hooks.onProgress?.(0, "measuring what a call costs after its lane sat idle");
+    for (const l of [0, 1] as const) {
+      for (const size of wakeUpSizes(scenario.policy, scenario.workload.mix, scenario.batching[l], l)) contention.wakeUp[l].push(await measureWakeUp(runners[l], caches[l].get(size), size, signal));
+    }
   }
 
   const profiles: [LaneProfile, LaneProfile] = scenario.profiles ?? [unusedProfile(runners[0]), unusedProfile(runners[1])];

@@ -70,6 +70,17 @@ export function resourceOf(lane: LaneInfo): string {
   return "gpu";
 }
 
+/**
+ * A hybrid job's two resources, in one fixed order: it queues on the first and,
+ * while it runs, holds the second to itself (runExclusive), so nothing else
+ * benchmarks lane B's hardware under it. The order is what keeps two hybrid
+ * jobs on swapped lanes from each holding one and waiting for the other.
+ */
+export function hybridResources(a: LaneInfo, b: LaneInfo): { queue: string; alsoHolds: string | null } {
+  const [first, second] = [resourceOf(a), resourceOf(b)].sort();
+  return { queue: first!, alsoHolds: second === first ? null : second! };
+}
+
 function toScenario(request: BenchmarkRequest): Scenario | HybridScenario {
   const s = request.scenario;
   switch (s.kind) {
@@ -113,7 +124,8 @@ function expectedDurationMs(scenario: Scenario | HybridScenario, coldStart: bool
 function scenarioDurationMs(scenario: Scenario | HybridScenario): number {
   switch (scenario.kind) {
     case "hybrid":
-      return (scenario.workload.requests / scenario.workload.rate) * 1000 + (scenario.measureContention ? 2000 : 0) + 1000;
+      // Measuring before the run: contention ~2 s, wake-up ~2.5 s per lane and size, amid-traffic 4 s per lane.
+      return (scenario.workload.requests / scenario.workload.rate) * 1000 + (scenario.measureContention ? 2000 + 4 * 2500 + 2 * 4000 : 0) + 1000;
     case "single-stream":
       return scenario.measure.minDurationMs + 500;
     case "offline":
@@ -217,7 +229,7 @@ export class JobManager {
     if (scenario.kind === "server" && scenario.batching && model.batchAxis !== 0) {
       throw new HttpError(400, `model ${model.id} has no leading batch axis, so it cannot be dynamically batched`);
     }
-    const resource = resourceOf(lane);
+    const resource = laneB ? hybridResources(lane, laneB).queue : resourceOf(lane);
     const queue = this.queues.get(resource) ?? [];
     this.queues.set(resource, queue);
     if (queue.length >= maxQueued()) {
@@ -394,7 +406,11 @@ export class JobManager {
           if (second.runner.firstRunMs === null) await second.runner.run(generateFeeds(job.model, 1, 1));
           if (runner.firstRunMs === null) await runner.run(generateFeeds(job.model, 1, 1));
           const session = { created: created || second.created, createMs: round(runner.createMs + second.runner.createMs), firstRunMs: null };
-          const scenario = await runHybrid([runner, second.runner], job.scenario, { signal: job.controller.signal, onProgress });
+          const hybrid = job.scenario;
+          const measure = () => runHybrid([runner, second.runner], hybrid, { signal: job.controller.signal, onProgress });
+          const alsoHolds = hybridResources(job.lane, job.laneB).alsoHolds;
+          if (alsoHolds) onProgress(0, `waiting for ${alsoHolds} to be free for lane B`);
+          const scenario = alsoHolds ? await this.runExclusive(alsoHolds, measure) : await measure();
           s.results = { session, scenario };
           s.state = "done";
           s.progress = 1;

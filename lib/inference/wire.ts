@@ -10,7 +10,7 @@
  */
 import type { HardwareKind, ServerLaneId } from "@/lib/lanes";
 import type { CudaVisibility } from "./cuda-visible-devices";
-import type { HybridOutcome, HybridPolicy, HybridWorkload, LaneBatching } from "./hybrid-sim";
+import type { HybridOutcome, HybridPolicy, HybridWorkload, LaneBatching, WakeUpCurve } from "./hybrid-sim";
 import type { TensorSpec } from "./model";
 import type { BenchmarkRequest } from "./schemas";
 import type { Summary } from "./stats";
@@ -187,6 +187,13 @@ export interface HybridResult {
     togetherMs: [number, number];
     /** Share of each lane's solo run time the event loop was held. */
     heldShare: [number, number];
+    /** Per lane, per batch size the policy may hand it: median call back to back, and what a call costs extra after each idle gap. */
+    wakeUp: [WakeUpCurve[], WakeUpCurve[]];
+    /** How late a batching deadline's timer fired, at LAG_PROBABILITIES; null when no lane batches. */
+    timerLateMs: number[] | null;
+    /** How much slower each lane's calls ran amid the other's traffic at the rates the policy sends each (besideRates, req/s); 0 where a lane gets none. */
+    beside: [number, number];
+    besideRates: [number, number];
   } | null;
   /** How late the sender issued arrivals against their schedule (ms); counted in every latency. */
   senderLagMs: { p50: number; p99: number; max: number };

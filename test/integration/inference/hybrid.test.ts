@@ -95,10 +95,41 @@ describe("the hybrid scenario on cpu + webgpu", () => {
     const result = final.results!.scenario as HybridResult;
     expect(result.contention).not.toBeNull();
     expect(result.contention!.aloneMs[0]).toBeGreaterThan(0);
+    // Wake-up measured at the sizes lane A can be handed (1 item up to its max batch); lane B gets nothing, so nothing measured there.
+    const curves = result.contention!.wakeUp;
+    expect(curves[0].map((c) => c.batch)).toEqual([1, 16]);
+    expect(curves[1]).toEqual([]);
+    for (const curve of curves[0]) {
+      expect(curve.backToBackMs).toBeGreaterThan(0);
+      expect(curve.points.map((p) => p.idleMs)).toHaveLength(4);
+      // The idle gaps as they happened: each at least the gap asked for (2, 8, 32, 96 ms), in order.
+      curve.points.forEach((p, i) => expect(p.idleMs).toBeGreaterThanOrEqual([2, 8, 32, 96][i]!));
+    }
+    // A batching lane: how late the server's timers fire, as quantiles (never early, ascending).
+    const late = result.contention!.timerLateMs!;
+    expect(late).toHaveLength(9);
+    late.forEach((v, i) => expect(v).toBeGreaterThanOrEqual(i === 0 ? 0 : late[i - 1]!));
+    // Lane B has no traffic: nothing to measure amid it.
+    expect(result.contention!.beside).toEqual([0, 0]);
     expect(result.outcome.lanes[1].requests).toBe(0);
     expect(result.outcome.lanes[0].requests).toBe(120);
     // Batching: fewer batches than requests on lane A.
     expect(result.outcome.lanes[0].batches).toBeLessThan(120);
+  });
+
+  it("with both lanes in use, measures each amid the other's traffic at the rates the policy sends them", async (context) => {
+    if (!webgpuAvailable) context.skip("the webgpu lane is unavailable on this machine (no Vulkan driver)");
+    const response = await routes.benchmarks.POST(post(hybrid({ measureContention: true })));
+    const { id } = (await response.json()) as { id: string };
+    const final = await until(id, (s) => s.state !== "queued" && s.state !== "running");
+    expect(final.state, final.error ?? "").toBe("done");
+    const contention = (final.results!.scenario as HybridResult).contention!;
+    // Threshold 4 on a mix of 80% single items and 20% of 16 at 40 req/s: 32 req/s to A, 8 to B.
+    expect(contention.besideRates).toEqual([32, 8]);
+    for (const slower of contention.beside) expect(slower).toBeGreaterThanOrEqual(0);
+    expect(contention.wakeUp[0].map((c) => c.batch)).toEqual([1]);
+    expect(contention.wakeUp[1].map((c) => c.batch)).toEqual([16]);
+    expect(contention.timerLateMs).toBeNull();
   });
 
   it("cancels a running hybrid job", async (context) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { drawSchedule, type HybridSimulation, type LaneProfile, LaneQueue, routeRequest, serviceMs, simulateHybrid } from "@/lib/inference/hybrid-sim";
+import { drawSchedule, type HybridSimulation, type LaneProfile, LaneQueue, routeRequest, serviceMs, simulateHybrid, wakeUpExtraMs, type WakeUpCurve } from "@/lib/inference/hybrid-sim";
 import { hybridSimulationSchema } from "@/lib/inference/schemas";
 
 const profile = (lane: string, points: LaneProfile["points"], modelId = "digits-mlp"): LaneProfile => ({ lane, modelId, device: lane === "server-webgpu" ? "SwiftShader" : "cpu", software: lane === "server-webgpu", points });
@@ -142,6 +142,46 @@ describe("routing rules", () => {
     const sim = singleServer(100, 1, "fixed", 5000, 3);
     const lagged = simulateHybrid({ ...sim, senderLagQuantilesMs: [2, 2, 2, 2, 2, 2, 2, 2, 2] });
     expect(lagged.latencyMs.p50).toBeCloseTo(simulateHybrid(sim).latencyMs.p50 + 2, 5);
+  });
+
+  it("charges a call its measured wake-up cost after its lane sat idle, and none when it starts back to back", () => {
+    // 10 ms between arrivals, 1 ms calls: every call finds its lane idle for ~9 ms, and pays the curve's extra there.
+    const curve: WakeUpCurve[] = [{ batch: 1, backToBackMs: 1, points: [{ idleMs: 2, extraMs: 0.1 }, { idleMs: 8, extraMs: 0.4 }, { idleMs: 32, extraMs: 1 }] }];
+    const sparse = singleServer(100, 1, "fixed", 4000, 5);
+    const extra = simulateHybrid({ ...sparse, wakeUp: [curve, null] }).latencyMs.mean - simulateHybrid(sparse).latencyMs.mean;
+    // Exponential gaps of mean 10 ms, idle = gap − 1 ms: the curve's mean over them is ~0.39 ms.
+    expect(extra).toBeGreaterThan(0.3);
+    expect(extra).toBeLessThan(0.5);
+    // Saturated (arrivals far faster than service): every call but the first starts right after the last one, at no extra.
+    const packed = singleServer(5000, 1, "fixed", 2000, 5);
+    const busy = simulateHybrid({ ...packed, wakeUp: [curve, null] });
+    expect(busy.lanes[0].utilisation).toBeGreaterThan(0.99);
+    expect(busy.spanMs - simulateHybrid(packed).spanMs).toBeLessThan(1.01);
+  });
+
+  it("interpolates the wake-up cost between idle gaps and batch sizes, and holds it past the last measured", () => {
+    const curves: WakeUpCurve[] = [
+      { batch: 1, backToBackMs: 0.02, points: [{ idleMs: 4, extraMs: 0.04 }, { idleMs: 16, extraMs: 0.1 }] },
+      { batch: 32, backToBackMs: 0.06, points: [{ idleMs: 4, extraMs: 0.08 }, { idleMs: 16, extraMs: 0.3 }] },
+    ];
+    expect(wakeUpExtraMs(curves, 1, 0)).toBe(0);
+    expect(wakeUpExtraMs(curves, 1, 2)).toBeCloseTo(0.02, 10);
+    expect(wakeUpExtraMs(curves, 1, 10)).toBeCloseTo(0.07, 10);
+    expect(wakeUpExtraMs(curves, 1, 500)).toBeCloseTo(0.1, 10);
+    expect(wakeUpExtraMs(curves, 32, 16)).toBeCloseTo(0.3, 10);
+    // Halfway between batch 1 and 32 at 16 ms idle: halfway between 0.1 and 0.3.
+    expect(wakeUpExtraMs(curves, 16.5, 16)).toBeCloseTo(0.2, 10);
+    expect(wakeUpExtraMs(curves, 64, 16)).toBeCloseTo(0.3, 10);
+    expect(wakeUpExtraMs(null, 1, 16)).toBe(0);
+  });
+
+  it("a batching deadline fires as late as the measured timers did", () => {
+    // One request every 50 ms, a 2 ms window: each runs alone once its window (plus the timer's lateness) is over.
+    const sim: HybridSimulation = { ...singleServer(20, 0.1, "fixed", 2000, 6), batching: [{ maxBatch: 8, maxWaitMs: 2 }, null] };
+    const onTime = simulateHybrid(sim);
+    expect(onTime.latencyMs.p50).toBeCloseTo(2.1, 1);
+    const late = simulateHybrid({ ...sim, timerLateQuantilesMs: [0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5] });
+    expect(late.latencyMs.p50).toBeCloseTo(2.6, 1);
   });
 
   it("costs only the lanes that served something", () => {
